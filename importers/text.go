@@ -1,0 +1,125 @@
+package importers
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// cleanText enforces the text invariants: valid UTF-8, LF line ends, no NUL
+// or other C0 controls except tab and form feed, lines of at most maxLine
+// bytes, no trailing spaces, no leading or trailing blank lines.
+func cleanText(s string, maxLine int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r == '\uFEFF' {
+			return -1
+		}
+		return r
+	}, s)
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\u00a0")
+		for maxLine > 0 && len(l) > maxLine {
+			cut := cutUTF8(l, maxLine)
+			if cut == "" {
+				cut = l[:maxLine]
+			}
+			out = append(out, cut)
+			l = l[len(cut):]
+		}
+		out = append(out, l)
+	}
+	s = strings.Join(out, "\n")
+	return strings.Trim(s, "\n")
+}
+
+var (
+	// "On Mon, 2 Mar 2026 at 10:00, Ann <ann@example.com> wrote:" and its
+	// translations; Gmail may wrap it over two lines.
+	attributionRe = regexp.MustCompile(`(?i)^(on\s.{4,300}\swrote|am\s.{4,300}\sschrieb\s.{0,200}|le\s.{4,300}\sa\sécrit|el\s.{4,300}\sescribió|op\s.{4,300}\sschreef\s.{0,200}|il\s.{4,300}\sha\sscritto|em\s.{4,300}\sescreveu|den\s.{4,300}\sskrev\s.{0,200}|.{4,300}\s<[^>\s]+@[^>\s]+>\s(wrote|schrieb))\s?:$`)
+	// Outlook and friends: "-----Original Message-----" in several languages.
+	originalRe = regexp.MustCompile(`(?i)^\s*-{3,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|original meddelande|alkuperäinen viesti|forwarded message|weitergeleitete nachricht)\s*-{3,}\s*$`)
+	outlookSepRe = regexp.MustCompile(`^_{20,}\s*$`)
+	headerLineRe = regexp.MustCompile(`(?i)^\*{0,2}(from|von|de|van|från|da)\s?:`)
+)
+
+// splitQuoted splits the reply from the quoted history below it. The
+// history starts at the first attribution line ("On … wrote:", "Am …
+// schrieb …:"), at an Outlook "-----Original Message-----" or underscore
+// separator followed by a From: line, or at a trailing block of "> " lines.
+// Inline replies between quoted lines stay in the reply. When nothing would
+// be left above the split, nothing is split.
+func splitQuoted(s string) (text, quoted string) {
+	lines := strings.Split(s, "\n")
+	cut := -1
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, ">") {
+			continue
+		}
+		if attributionRe.MatchString(t) {
+			cut = i
+			break
+		}
+		if i+1 < len(lines) {
+			two := t + " " + strings.TrimSpace(lines[i+1])
+			if len(t) > 3 && attributionRe.MatchString(two) && nextQuoted(lines, i+2) {
+				cut = i
+				break
+			}
+		}
+		if originalRe.MatchString(t) {
+			cut = i
+			break
+		}
+		if outlookSepRe.MatchString(t) && i+1 < len(lines) && headerLineRe.MatchString(strings.TrimSpace(lines[i+1])) {
+			cut = i
+			break
+		}
+	}
+	if cut < 0 {
+		// A trailing block of quoted lines (blank lines allowed inside).
+		end := len(lines)
+		start := end
+		for j := end - 1; j >= 0; j-- {
+			t := strings.TrimSpace(lines[j])
+			if strings.HasPrefix(t, ">") {
+				start = j
+				continue
+			}
+			if t == "" {
+				continue
+			}
+			break
+		}
+		if start < end {
+			cut = start
+		}
+	}
+	if cut <= 0 {
+		return s, ""
+	}
+	text = strings.Trim(strings.Join(lines[:cut], "\n"), "\n")
+	if strings.TrimSpace(text) == "" {
+		return s, ""
+	}
+	return text, strings.Trim(strings.Join(lines[cut:], "\n"), "\n")
+}
+
+// nextQuoted reports whether the first non-blank line from i on is quoted.
+func nextQuoted(lines []string, i int) bool {
+	for ; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if t == "" {
+			continue
+		}
+		return strings.HasPrefix(t, ">")
+	}
+	return false
+}
