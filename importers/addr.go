@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	gmmail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message"
+	gmmail "github.com/emersion/go-message/mail"
 )
 
 // readHeader fills the header-derived fields of the message.

@@ -44,7 +44,7 @@ var (
 	// translations; Gmail may wrap it over two lines.
 	attributionRe = regexp.MustCompile(`(?i)^(on\s.{4,300}\swrote|am\s.{4,300}\sschrieb\s.{0,200}|le\s.{4,300}\sa\sécrit|el\s.{4,300}\sescribió|op\s.{4,300}\sschreef\s.{0,200}|il\s.{4,300}\sha\sscritto|em\s.{4,300}\sescreveu|den\s.{4,300}\sskrev\s.{0,200}|.{4,300}\s<[^>\s]+@[^>\s]+>\s(wrote|schrieb))\s?:$`)
 	// Outlook and friends: "-----Original Message-----" in several languages.
-	originalRe = regexp.MustCompile(`(?i)^\s*-{3,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|original meddelande|alkuperäinen viesti|forwarded message|weitergeleitete nachricht)\s*-{3,}\s*$`)
+	originalRe   = regexp.MustCompile(`(?i)^\s*-{3,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|original meddelande|alkuperäinen viesti|forwarded message|weitergeleitete nachricht)\s*-{3,}\s*$`)
 	outlookSepRe = regexp.MustCompile(`^_{20,}\s*$`)
 	headerLineRe = regexp.MustCompile(`(?i)^\*{0,2}(from|von|de|van|från|da)\s?:`)
 )
