@@ -162,7 +162,13 @@ func (p *parser) parseAddressList(v string) []Address {
 		return out
 	}
 	var out []Address
-	for _, piece := range splitAddressList(raw) {
+	list := raw
+	if strings.Count(list, "\"")%2 == 1 {
+		// An unbalanced quote would swallow the rest of the list.
+		list = strings.ReplaceAll(list, "\"", "")
+		p.warn("address list " + quoteLabel(raw) + " has an unbalanced quote")
+	}
+	for _, piece := range splitAddressList(list) {
 		piece = strings.TrimSpace(piece)
 		if piece == "" {
 			continue

@@ -3,6 +3,7 @@ package importers
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/abadojack/whatlanggo"
 )
@@ -64,17 +65,28 @@ func bouncedFromText(s string) string {
 }
 
 // detectLanguage names the language of subject and text as ISO 639-1, or ""
-// when the detector is not confident.
+// when the detector is not confident. Scripts that several languages share
+// (Latin, Cyrillic, Arabic …) need some text before a guess counts; a
+// script of one language (Hangul, Thai …) is enough on its own.
 func detectLanguage(subject, text string) string {
 	s := subject + "\n" + text
 	if len(s) > 4000 {
 		s = cutUTF8(s, 4000)
 	}
-	if strings.TrimSpace(s) == "" {
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if letters == 0 {
 		return ""
 	}
 	info := whatlanggo.Detect(s)
-	if info.Confidence < 0.5 && !info.IsReliable() {
+	if !info.IsReliable() {
+		return ""
+	}
+	if letters < 40 && info.Confidence < 1 {
 		return ""
 	}
 	return info.Lang.Iso6391()
