@@ -1,0 +1,228 @@
+package gitstore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// FileInfo describes one desk file.
+type FileInfo struct {
+	Path string // slash-separated, relative to the desk folder
+	Hash string // git blob id at a ref; "" for work-tree reads
+	Size int64
+}
+
+// Reader reads desk files either from the work tree or from a commit.
+type Reader interface {
+	// List returns all regular files below sub (relative to the desk), sorted
+	// by Path. A missing sub is an empty list, not an error.
+	List(sub string) ([]FileInfo, error)
+	// Read returns one file; a missing file is an error wrapping fs.ErrNotExist.
+	Read(path string) ([]byte, error)
+}
+
+// cleanRel checks a desk-relative path and returns it in canonical form
+// ("" for the desk itself).
+func cleanRel(p string) (string, error) {
+	p = strings.ReplaceAll(p, "\\", "/")
+	if path.IsAbs(p) {
+		return "", fmt.Errorf("%s: path must be relative to the desk", p)
+	}
+	c := path.Clean(p)
+	if c == "." {
+		return "", nil
+	}
+	for _, part := range strings.Split(c, "/") {
+		if part == ".." || strings.EqualFold(part, ".git") {
+			return "", fmt.Errorf("%s: path leaves the desk or enters .git", p)
+		}
+	}
+	return c, nil
+}
+
+// Worktree returns a Reader over the files on disk under Dir().
+func (s *Store) Worktree() Reader { return worktreeReader{dir: s.dir} }
+
+type worktreeReader struct{ dir string }
+
+func (w worktreeReader) List(sub string) ([]FileInfo, error) {
+	rel, err := cleanRel(sub)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Join(w.dir, filepath.FromSlash(rel))
+	var out []FileInfo
+	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == base && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" && p != base {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed while listing
+			}
+			return err
+		}
+		r, err := filepath.Rel(w.dir, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, FileInfo{Path: filepath.ToSlash(r), Size: info.Size()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", base, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func (w worktreeReader) Read(p string) ([]byte, error) {
+	rel, err := cleanRel(p)
+	if err != nil {
+		return nil, err
+	}
+	if rel == "" {
+		return nil, fmt.Errorf("%s: is the desk folder", p)
+	}
+	return os.ReadFile(filepath.Join(w.dir, filepath.FromSlash(rel)))
+}
+
+// AtRef returns a Reader over the desk as committed at rev: a branch, tag,
+// remote branch, "HEAD~2" or a hash. It reads blobs without a checkout.
+func (s *Store) AtRef(rev string) (Reader, error) {
+	h, err := s.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rev, err)
+	}
+	c, err := s.repo.CommitObject(*h)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rev, err)
+	}
+	t := newTrees(s.repo.Storer)
+	return &refReader{rev: rev, trees: t, root: c.TreeHash, prefix: s.prefix}, nil
+}
+
+type refReader struct {
+	rev    string
+	trees  *trees
+	root   plumbing.Hash
+	prefix string
+}
+
+// entry finds the tree entry at a desk-relative path; ok is false when
+// nothing is there.
+func (r *refReader) entry(rel string) (object.TreeEntry, bool, error) {
+	full := joinPrefix(r.prefix, rel)
+	if full == "" {
+		return object.TreeEntry{Name: "", Mode: filemode.Dir, Hash: r.root}, true, nil
+	}
+	return r.trees.lookup(r.root, full)
+}
+
+func (r *refReader) List(sub string) ([]FileInfo, error) {
+	rel, err := cleanRel(sub)
+	if err != nil {
+		return nil, err
+	}
+	e, ok, err := r.entry(rel)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
+	}
+	if !ok || e.Mode != filemode.Dir {
+		return nil, nil
+	}
+	var out []FileInfo
+	var walk func(h plumbing.Hash, dir string) error
+	walk = func(h plumbing.Hash, dir string) error {
+		t, err := r.trees.get(h)
+		if err != nil {
+			return err
+		}
+		for _, e := range t.Entries {
+			p := e.Name
+			if dir != "" {
+				p = dir + "/" + e.Name
+			}
+			switch e.Mode {
+			case filemode.Dir:
+				if err := walk(e.Hash, p); err != nil {
+					return err
+				}
+			case filemode.Regular, filemode.Executable, filemode.Deprecated:
+				size, err := r.trees.st.EncodedObjectSize(e.Hash)
+				if err != nil {
+					return fmt.Errorf("%s: %w", p, err)
+				}
+				out = append(out, FileInfo{Path: p, Hash: e.Hash.String(), Size: size})
+			}
+		}
+		return nil
+	}
+	if err := walk(e.Hash, rel); err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func (r *refReader) Read(p string) ([]byte, error) {
+	rel, err := cleanRel(p)
+	if err != nil {
+		return nil, err
+	}
+	e, ok, err := r.entry(rel)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
+	}
+	if !ok || !e.Mode.IsFile() {
+		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, fs.ErrNotExist)
+	}
+	o, err := r.trees.st.EncodedObject(plumbing.BlobObject, e.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
+	}
+	defer rd.Close()
+	b, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
+	}
+	return b, nil
+}
+
+func joinPrefix(prefix, rel string) string {
+	switch {
+	case prefix == "":
+		return rel
+	case rel == "":
+		return prefix
+	}
+	return prefix + "/" + rel
+}
