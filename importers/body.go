@@ -336,7 +336,7 @@ func (p *parser) addText(ct, cs string, data []byte) {
 
 var (
 	dropBlockRe = regexp.MustCompile(`(?is)<(script|style|head|title|noscript|template|iframe|object)\b.*?</(script|style|head|title|noscript|template|iframe|object)\s*>`)
-	tagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
+	htmlTagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
 )
 
 // htmlToMarkdown renders HTML mail as readable Markdown. Scripts, styles
@@ -345,7 +345,7 @@ func htmlToMarkdown(s string) string {
 	s = dropBlockRe.ReplaceAllString(s, "")
 	md, err := htmltomarkdown.ConvertString(s)
 	if err != nil {
-		md = tagRe.ReplaceAllString(s, " ")
+		md = htmlTagRe.ReplaceAllString(s, " ")
 	}
 	return md
 }

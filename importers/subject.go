@@ -10,9 +10,9 @@ import (
 // "Re^2:") and an ASCII or full-width colon.
 var replyPrefixRe = regexp.MustCompile(`(?i)^\s*(re|aw|antw|antwort|sv|vs|vá|odp|odg|ynt|yan[ıi]t|ilt|İlt|fwd?|wg|tr|rv|enc|ref|doorst|vl|trs|rif|r|res|atb|απ|σχετ|ΑΠ|ΣΧΕΤ|отв|ответ|пересл|fw|答复|回复|回覆|转发|轉寄|轉發|返信|転送|답장|회신|전달|ตอบกลับ|ส่งต่อ)\s*(\[\d+\]|\(\d+\)|\^\d+)?\s*[:：]\s*`)
 
-// tagRe matches a ticket tag: "[#" + an id of the ticket alphabet
+// ticketTagRe matches a ticket tag: "[#" + an id of the ticket alphabet
 // (lower-case Crockford base32) + "]".
-var tagRe2 = regexp.MustCompile(`(?i)\[\s*#([0-9a-hjkmnp-tv-z]{2,32})\s*\]`)
+var ticketTagRe = regexp.MustCompile(`(?i)\[\s*#\s*([0-9a-hjkmnp-tv-z]{2,32})\s*\]`)
 
 // stripPrefixes removes leading reply and forward prefixes, including
 // bracketed list names in front of them ("[users] Re: …" keeps "[users]").
@@ -31,7 +31,7 @@ func stripPrefixes(s string) string {
 // stripping reply and forward prefixes. The id is returned lower-cased.
 func SubjectTag(subject string) (id string, ok bool) {
 	s := stripPrefixes(sanitizeLine(subject, 0))
-	m := tagRe2.FindStringSubmatch(s)
+	m := ticketTagRe.FindStringSubmatch(s)
 	if m == nil {
 		return "", false
 	}
@@ -42,7 +42,7 @@ func SubjectTag(subject string) (id string, ok bool) {
 // for use as a ticket title.
 func CleanSubject(subject string) string {
 	s := stripPrefixes(sanitizeLine(subject, 0))
-	if loc := tagRe2.FindStringIndex(s); loc != nil {
+	if loc := ticketTagRe.FindStringIndex(s); loc != nil {
 		s = s[:loc[0]] + " " + s[loc[1]:]
 		s = stripPrefixes(collapseSpaces(s))
 	}
