@@ -61,6 +61,12 @@ func run(t testing.TB, dir string, name string, args ...string) string {
 	return string(out)
 }
 
+func gitCmd(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	return cmd
+}
+
 func gitc(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	return run(t, dir, "git", args...)

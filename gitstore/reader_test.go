@@ -1,0 +1,124 @@
+package gitstore
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestAtRef(t *testing.T) {
+	repo := newRepo(t)
+	writeFile(t, filepath.Join(repo, "tickets", "b", "1.md"), "v1\n")
+	writeFile(t, filepath.Join(repo, "tickets", "a.md"), "a\n")
+	writeFile(t, filepath.Join(repo, "tickets", "a", "x.md"), "ax\n")
+	writeFile(t, filepath.Join(repo, "tickets", "a.b"), "dot\n")
+	commitAll(t, repo, "one")
+	gitc(t, repo, "branch", "old")
+	writeFile(t, filepath.Join(repo, "tickets", "b", "1.md"), "v2\n")
+	commitAll(t, repo, "two")
+
+	s := openStore(t, repo)
+	for rev, want := range map[string]string{"HEAD~1": "v1\n", "old": "v1\n", "main": "v2\n", "HEAD": "v2\n"} {
+		r, err := s.AtRef(rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := r.Read("tickets/b/1.md")
+		if err != nil || string(b) != want {
+			t.Errorf("%s: Read = %q, %v; want %q", rev, b, err, want)
+		}
+	}
+	r, err := s.AtRef("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := r.List("tickets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range list {
+		paths = append(paths, f.Path)
+		want := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD:"+f.Path))
+		if f.Hash != want {
+			t.Errorf("%s: Hash = %s, want %s", f.Path, f.Hash, want)
+		}
+	}
+	if got := strings.Join(paths, " "); got != "tickets/a.b tickets/a.md tickets/a/x.md tickets/b/1.md" {
+		t.Errorf("List = %s", got)
+	}
+	if list[0].Size != 4 {
+		t.Errorf("Size = %d, want 4", list[0].Size)
+	}
+	if _, err := r.Read("tickets/none.md"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Read missing = %v", err)
+	}
+	if _, err := r.Read("tickets"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Read folder = %v", err)
+	}
+	if l, err := r.List("nowhere"); err != nil || len(l) != 0 {
+		t.Errorf("List missing = %v, %v", l, err)
+	}
+	all, err := r.List("")
+	if err != nil || len(all) != 5 || all[0].Path != ".ticket/config.yml" {
+		t.Errorf("List(\"\") = %v, %v", all, err)
+	}
+	if _, err := s.AtRef("no-such-branch"); err == nil || !strings.Contains(err.Error(), "no-such-branch") {
+		t.Errorf("AtRef(bad) = %v", err)
+	}
+}
+
+func TestAtRefWithPrefix(t *testing.T) {
+	isolate(t)
+	repo := t.TempDir()
+	gitc(t, repo, "init", "-q", "-b", "main")
+	writeFile(t, filepath.Join(repo, "code.go"), "package x\n")
+	writeFile(t, filepath.Join(repo, "support", ".ticket", "c.yml"), "c\n")
+	writeFile(t, filepath.Join(repo, "support", "tickets", "t.md"), "t\n")
+	commitAll(t, repo, "one")
+	s := openStore(t, filepath.Join(repo, "support"))
+	r, err := s.AtRef("main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := r.List("")
+	if err != nil || len(list) != 2 || list[1].Path != "tickets/t.md" {
+		t.Errorf("List = %v, %v", list, err)
+	}
+}
+
+func TestWorktreeReader(t *testing.T) {
+	repo := newRepo(t)
+	writeFile(t, filepath.Join(repo, "tickets", "a", "x.md"), "ax\n")
+	writeFile(t, filepath.Join(repo, "tickets", "a.md"), "a\n")
+	s := openStore(t, repo)
+	w := s.Worktree()
+	list, err := w.List("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range list {
+		paths = append(paths, f.Path)
+	}
+	if got := strings.Join(paths, " "); got != ".ticket/config.yml tickets/a.md tickets/a/x.md" {
+		t.Errorf("List = %s (the .git folder must be skipped)", got)
+	}
+	if list[1].Size != 2 || list[1].Hash != "" {
+		t.Errorf("FileInfo = %+v", list[1])
+	}
+	if b, err := w.Read("tickets/a/x.md"); err != nil || string(b) != "ax\n" {
+		t.Errorf("Read = %q, %v", b, err)
+	}
+	if _, err := w.Read("tickets/none.md"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Read missing = %v", err)
+	}
+	if l, err := w.List("nowhere"); err != nil || len(l) != 0 {
+		t.Errorf("List missing = %v, %v", l, err)
+	}
+	if _, err := w.Read("../outside"); err == nil {
+		t.Error("Read outside the desk allowed")
+	}
+}
