@@ -42,7 +42,7 @@ func (s *Store) Log(path string, limit int) ([]Commit, error) {
 	w := &logWalk{
 		s:       s,
 		full:    full,
-		trees:   newTrees(s.repo.Storer),
+		paths:   newPathLookup(s.repo.Storer, full),
 		commits: make(map[plumbing.Hash]*object.Commit),
 		at:      make(map[plumbing.Hash]plumbing.Hash),
 		seen:    make(map[plumbing.Hash]bool),
@@ -111,7 +111,7 @@ func (s *Store) Log(path string, limit int) ([]Commit, error) {
 type logWalk struct {
 	s       *Store
 	full    string
-	trees   *trees
+	paths   *pathLookup
 	commits map[plumbing.Hash]*object.Commit
 	at      map[plumbing.Hash]plumbing.Hash // commit -> object at path
 	seen    map[plumbing.Hash]bool
@@ -142,13 +142,8 @@ func (w *logWalk) pathHash(h plumbing.Hash) (plumbing.Hash, error) {
 	}
 	v := c.TreeHash
 	if w.full != "" {
-		e, ok, err := w.trees.lookup(c.TreeHash, w.full)
-		if err != nil {
+		if v, err = w.paths.at(c.TreeHash); err != nil {
 			return plumbing.ZeroHash, fmt.Errorf("%s at %s: %w", w.full, h, err)
-		}
-		v = plumbing.ZeroHash
-		if ok {
-			v = e.Hash
 		}
 	}
 	w.at[h] = v

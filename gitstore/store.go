@@ -13,6 +13,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // ErrNoDesk is returned by Open when no folder up from the start holds .ticket/.
@@ -121,6 +123,19 @@ func openDesk(desk string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: open git repository: %w", desk, err)
 	}
+	// Keep pack files open between reads: go-git otherwise reopens the pack
+	// for every object, which dominates history walks.
+	if fsSt, ok := repo.Storer.(*filesystem.Storage); ok {
+		wt, err := repo.Worktree()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", desk, err)
+		}
+		st := filesystem.NewStorageWithOptions(fsSt.Filesystem(), cache.NewObjectLRUDefault(),
+			filesystem.Options{KeepDescriptors: true})
+		if repo, err = git.Open(st, wt.Filesystem); err != nil {
+			return nil, fmt.Errorf("%s: open git repository: %w", desk, err)
+		}
+	}
 	root, err := findRoot(desk)
 	if err != nil {
 		return nil, err
@@ -180,6 +195,15 @@ func gitDirs(root string) (gitDir, commonDir string, err error) {
 		commonDir = filepath.Clean(p)
 	}
 	return gitDir, commonDir, nil
+}
+
+// Close releases the pack files the store keeps open. The store must not be
+// used afterwards; a short-lived process may skip it.
+func (s *Store) Close() error {
+	if c, ok := s.repo.Storer.(interface{ Close() error }); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 // Dir is the absolute path of the desk folder, the one holding .ticket/.

@@ -1,7 +1,9 @@
 package gitstore
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -93,4 +95,74 @@ func entryKey(e object.TreeEntry) string {
 
 func sortEntries(es []object.TreeEntry) {
 	sort.Slice(es, func(i, j int) bool { return entryKey(es[i]) < entryKey(es[j]) })
+}
+
+// pathLookup resolves one fixed path in many trees, as a history walk does.
+// Each tree is asked for a single name, so the raw tree is scanned for it
+// instead of decoded, and only the answer is remembered.
+type pathLookup struct {
+	st    storer.EncodedObjectStorer
+	parts []string
+	found map[plumbing.Hash]plumbing.Hash // tree -> child on the path, zero if none
+}
+
+func newPathLookup(st storer.EncodedObjectStorer, p string) *pathLookup {
+	return &pathLookup{st: st, parts: strings.Split(p, "/"), found: make(map[plumbing.Hash]plumbing.Hash)}
+}
+
+// at returns the object at the path below root, zero when absent.
+func (l *pathLookup) at(root plumbing.Hash) (plumbing.Hash, error) {
+	cur := root
+	for _, name := range l.parts {
+		next, ok := l.found[cur]
+		if !ok {
+			var err error
+			if next, err = l.child(cur, name); err != nil {
+				return plumbing.ZeroHash, err
+			}
+			l.found[cur] = next
+		}
+		if next.IsZero() {
+			return next, nil
+		}
+		cur = next
+	}
+	return cur, nil
+}
+
+// child scans a tree object (entries of "mode SP name NUL hash") for name.
+// A file where a folder is expected counts as absent only if it is not the
+// last component, which the caller sees as the path leading nowhere.
+func (l *pathLookup) child(tree plumbing.Hash, name string) (plumbing.Hash, error) {
+	o, err := l.st.EncodedObject(plumbing.TreeObject, tree)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("tree %s: %w", tree, err)
+	}
+	r, err := o.Reader()
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("tree %s: %w", tree, err)
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("tree %s: %w", tree, err)
+	}
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp < 0 {
+			break
+		}
+		rest := data[sp+1:]
+		nul := bytes.IndexByte(rest, 0)
+		if nul < 0 || len(rest) < nul+1+20 {
+			break
+		}
+		if string(rest[:nul]) == name {
+			var h plumbing.Hash
+			copy(h[:], rest[nul+1:nul+21])
+			return h, nil
+		}
+		data = rest[nul+21:]
+	}
+	return plumbing.ZeroHash, nil
 }
