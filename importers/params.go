@@ -24,6 +24,11 @@ func parseParams(v, hint string, warn func(string)) (string, map[string]string) 
 		kind = ""
 	}
 	kind = strings.Trim(kind, "\"' ")
+	if strings.IndexFunc(kind, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$&^_.+-/", r))
+	}) >= 0 {
+		kind = "" // not a media type; the caller falls back
+	}
 	type piece struct {
 		n     int
 		ext   bool
