@@ -98,6 +98,13 @@ func Parse(data []byte) (*Ticket, error) {
 }
 
 func parseFrontMatter(src string) (*Ticket, error) {
+	if t, ok := parseFrontMatterFast(src); ok {
+		return t, nil
+	}
+	return parseFrontMatterYAML(src)
+}
+
+func parseFrontMatterYAML(src string) (*Ticket, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		return nil, yamlError(err)
@@ -183,6 +190,12 @@ func setKey(t *Ticket, key string, v *yaml.Node, line int) error {
 	if err != nil {
 		return err
 	}
+	return setScalar(t, key, s, line)
+}
+
+// setScalar stores one front-matter value; both the fast and the yaml.v3
+// reader call it, so they cannot disagree on meaning.
+func setScalar(t *Ticket, key, s string, line int) error {
 	switch key {
 	case "id":
 		s = strings.ToLower(s)

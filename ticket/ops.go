@@ -180,7 +180,7 @@ func (t *Ticket) SetPriority(p Priority, at time.Time) bool {
 }
 
 // Assign sets the assignee ("" unassigns) and reports whether anything
-// changed. Assigning a new ticket opens it.
+// changed.
 func (t *Ticket) Assign(agent string, at time.Time) bool {
 	agent = CleanLine(agent)
 	if agent == t.Assignee {
