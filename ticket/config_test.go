@@ -1,0 +1,319 @@
+package ticket
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const exampleConfig = `agents:
+  - handle: hans
+    name: Hans Berger
+    email: hans@example.com
+    teams: [marketplace]
+    languages: [de, en]
+    calendar: office
+calendars:
+  office:
+    timezone: Europe/Berlin
+    hours: {mon-fri: "09:00-17:00"}
+    holidays: [2026-12-24, 2026-12-25]
+rules:
+  - name: german to a German speaker
+    if: language == "de"
+    then: {tag: [de], assign_team: marketplace}
+  - name: urgent words
+    if: subject matches "(?i)urgent|asap|refund"
+    then: {priority: urgent}
+    stop: false
+sla:
+  - name: standard
+    if: "true"
+    calendar: office
+    targets:
+      urgent: {first_response: 1h, next_response: 2h, resolution: 8h}
+      normal: {first_response: 6h, resolution: 3d}
+`
+
+const fullConfig = exampleConfig + `name: Acme Support
+email: support@example.com
+commit: false
+teams:
+  - name: billing
+    email: billing@example.com
+    calendar: office
+business_hours: office
+fcr_days: 3
+reply_status: open
+autoreply: {limit: 5, per: 1h30m}
+smtp:
+  host: smtp.example.com
+  port: 587
+  tls: starttls
+  username: support@example.com
+  password_env: TICKET_SMTP_PASSWORD
+kb: {base_url: "https://help.example.com/", title: Acme Help}
+`
+
+func TestConfigExample(t *testing.T) {
+	c, err := ParseConfig(ConfigPath, []byte(exampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Calendars["office"].Holidays; !reflect.DeepEqual(got, []string{"2026-12-24", "2026-12-25"}) {
+		t.Errorf("holidays = %q", got)
+	}
+	if r := c.Rules[0]; r.Then.AssignTeam != "marketplace" || !reflect.DeepEqual(r.Then.Tag, StringList{"de"}) {
+		t.Errorf("rules[0] = %+v", r)
+	}
+	if c.SLA[0].Targets["normal"].Resolution != "3d" {
+		t.Errorf("sla = %+v", c.SLA)
+	}
+	for key, want := range map[string]int{
+		"agents[0]": 2, "calendars.office.holidays": 12, "rules[1]": 17, "rules[1].then.priority": 19,
+		"rules[1].if": 18, "sla[0].targets.normal.resolution": 27, "sla[0].targets.normal": 27, "nothing": 0,
+	} {
+		if got := c.Line(key); got != want {
+			t.Errorf("Line(%q) = %d, want %d", key, got, want)
+		}
+	}
+	if c.FirstContactDays() != 7 || c.StatusAfterReply() != StatusPending || !c.AutoCommit() {
+		t.Error("defaults are wrong")
+	}
+	if n, per := c.AutoreplyLimit(); n != 10 || per != 3*time.Hour {
+		t.Errorf("AutoreplyLimit() = %d, %s", n, per)
+	}
+	if !c.TeamExists("marketplace") || c.TeamExists("billing") {
+		t.Error("TeamExists is wrong")
+	}
+}
+
+func TestConfigFull(t *testing.T) {
+	c, err := ParseConfig(ConfigPath, []byte(fullConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FirstContactDays() != 3 || c.StatusAfterReply() != StatusOpen || c.AutoCommit() || c.BusinessHours != "office" {
+		t.Errorf("settings are wrong: %+v", c)
+	}
+	if n, per := c.AutoreplyLimit(); n != 5 || per != 90*time.Minute {
+		t.Errorf("AutoreplyLimit() = %d, %s", n, per)
+	}
+	want := SMTP{Host: "smtp.example.com", Port: 587, TLS: "starttls", Username: "support@example.com", PasswordEnv: "TICKET_SMTP_PASSWORD"}
+	if c.SMTP != want || c.KB.Title != "Acme Help" || !c.TeamExists("billing") {
+		t.Errorf("smtp = %+v, kb = %+v", c.SMTP, c.KB)
+	}
+	assertConfigRoundTrip(t, c)
+}
+
+func TestConfigEmpty(t *testing.T) {
+	for _, src := range []string{"", "  \n", "# nothing yet\n", "~\n"} {
+		c, err := ParseConfig(ConfigPath, []byte(src))
+		if err != nil || c.Name != "Support" {
+			t.Errorf("ParseConfig(%q) = %+v, %v", src, c, err)
+		}
+	}
+}
+
+// configWith is the example config with lines replaced or added.
+func configWith(old, new string) string {
+	if old == "" {
+		return exampleConfig + new
+	}
+	if !strings.Contains(exampleConfig, old) {
+		panic("not in the example: " + old)
+	}
+	return strings.Replace(exampleConfig, old, new, 1)
+}
+
+func TestConfigErrors(t *testing.T) {
+	const p = ".ticket/config.yaml:"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"unknown priority", configWith("{priority: urgent}", "{priority: urgnet}"),
+			p + `19: rules[1] "urgent words": unknown priority "urgnet" (want one of low, normal, high, urgent)`},
+		{"unknown key", configWith("    stop: false\n", "    stpo: false\n"),
+			p + `20: unknown key "stpo" (known keys: name, if, then, stop, on)`},
+		{"unknown top key", configWith("", "colour: blue\n"),
+			p + `28: unknown key "colour" (known keys: name, email, commit, agents, teams, calendars, business_hours, rules, sla, fcr_days, reply_status, autoreply, smtp, sendmail, kb)`},
+		{"wrong type", configWith("", "fcr_days: often\n"), p + `28: "often" is not a whole number`},
+		{"not a mapping", "- a\n- b\n", p + "1: the config must be a mapping of keys to values, such as name: Support"},
+		{"syntax", "name: [\n", p + "1: did not find expected node content"},
+		{"no handle", configWith("  - handle: hans\n", "  - handle: \"\"\n"),
+			p + `2: agents[0]: no handle; give the agent a short handle such as handle: hans`},
+		{"duplicate handle", configWith("    calendar: office\ncalendars:", "    calendar: office\n  - handle: Hans\ncalendars:"),
+			p + `8: agents[1] "Hans": handle "Hans" is already used by agents[0]; handles are unique`},
+		{"handle with space", configWith("handle: hans", "handle: hans b"), p + `2: agents[0] "hans b": a handle is one word without @, commas or quotes`},
+		{"agent calendar", configWith("    calendar: office\n", "    calendar: ofice\n"), p + `7: agents[0] "hans": unknown calendar "ofice" (calendars: office)`},
+		{"shared address", configWith("    calendar: office\ncalendars:", "    calendar: office\n  - handle: eva\n    emails: [HANS@example.com]\ncalendars:"),
+			p + `9: agents[1] "eva": address HANS@example.com also belongs to agent "hans"; an address identifies one agent`},
+		{"timezone", configWith("Europe/Berlin", "Europe/Berln"),
+			p + `10: calendars.office: unknown timezone "Europe/Berln"; use an IANA name such as Europe/Berlin or America/New_York`},
+		{"hours day", configWith("mon-fri", "mon-fry"),
+			p + `11: calendars.office: hours "mon-fry": unknown day "fry"; use mon, tue, wed, thu, fri, sat or sun`},
+		{"hours range", configWith(`"09:00-17:00"`, `"09:00-7:00pm"`),
+			p + `11: calendars.office: hours "mon-fri": "7:00pm" is not a time of day; write HH:MM, from 00:00 to 24:00`},
+		{"no hours", configWith(`    hours: {mon-fri: "09:00-17:00"}`+"\n", ""),
+			p + `9: calendars.office: no hours; add hours such as mon-fri: "09:00-17:00"`},
+		{"holiday", configWith("2026-12-25]", "2026-25-12]"), p + `12: calendars.office: holiday "2026-25-12" is not a date; write YYYY-MM-DD`},
+		{"rule without if", configWith("    if: language == \"de\"\n", ""),
+			p + `14: rules[0] "german to a German speaker": no if: condition; write if: "true" for a rule that always applies`},
+		{"rule without name", configWith("  - name: urgent words\n    if:", "  - if:"), p + `17: rules[1]: no name; name the rule so logs and errors can refer to it`},
+		{"unknown team", configWith("assign_team: marketplace", "assign_team: marketing"),
+			p + `16: rules[0] "german to a German speaker": assign_team: unknown team "marketing"; list it under teams: or in an agent's teams`},
+		{"unknown agent", configWith("{priority: urgent}", "{assign: hanz}"),
+			p + `19: rules[1] "urgent words": assign: unknown agent "hanz" (agents: hans)`},
+		{"unknown policy", configWith("{priority: urgent}", "{sla: vip}"), p + `19: rules[1] "urgent words": sla: unknown policy "vip" (policies: standard)`},
+		{"unknown event", configWith("    stop: false\n", "    on: [create, reply]\n"), p + `20: rules[1] "urgent words": on: unknown event "reply" (want create or message)`},
+		{"duplicate policy", configWith("", "  - name: standard\n    targets: {low: {resolution: 1w}}\n"),
+			p + `28: sla[1] "standard": the name is already used by sla[0]; policy names are unique`},
+		{"policy calendar", configWith("    calendar: office\n    targets", "    calendar: home\n    targets"), p + `24: sla[0] "standard": unknown calendar "home" (calendars: office)`},
+		{"target priority", configWith("      normal:", "      medium:"), p + `27: sla[0] "standard": targets: unknown priority "medium" (want low, normal, high or urgent)`},
+		{"target duration", configWith("resolution: 3d", "resolution: 3 days"),
+			p + `27: sla[0] "standard": targets: normal: resolution: "3 days" is not a duration; write whole numbers with units w, d, h, m, such as 90m, 1h30m, 3d or 2w`},
+		{"zero target", configWith("next_response: 2h", "next_response: 0m"), p + `26: sla[0] "standard": targets: urgent: next_response: "0m" is zero; a target must be longer than that`},
+		{"empty target", configWith("{first_response: 6h, resolution: 3d}", "{}"),
+			p + `27: sla[0] "standard": targets: normal sets no target; give first_response, next_response or resolution`},
+		{"password", configWith("", "smtp:\n  host: mail.example.com\n  password: hunter2\n"),
+			p + `30: smtp: a password must not be committed; remove it and set password_env (a variable that holds it) or password_command (a command that prints it)`},
+		{"tls", configWith("", "smtp: {host: mail.example.com, tls: ssl}\n"), p + `28: smtp: tls: unknown mode "ssl" (want starttls, implicit or none)`},
+		{"smtp and sendmail", configWith("", "smtp: {host: mail.example.com}\nsendmail: /usr/sbin/sendmail -t\n"),
+			p + `29: sendmail: mail goes out through smtp or sendmail; remove one of them`},
+		{"smtp without host", configWith("", "smtp: {port: 25}\n"), p + `28: smtp: no host; name the mail server, such as host: smtp.example.com`},
+		{"business hours", configWith("", "business_hours: shop\n"), p + `28: business_hours: unknown calendar "shop" (calendars: office)`},
+		{"fcr days", configWith("", "fcr_days: 0\n"), p + `28: fcr_days: want a number of days, 1 or more (leave it out for the default of 7)`},
+		{"reply status", configWith("", "reply_status: waiting\n"), p + `28: reply_status: unknown status "waiting" (want one of new, open, pending, on-hold, resolved, closed, archived)`},
+		{"reply status new", configWith("", "reply_status: new\n"), p + `28: reply_status: a reply cannot leave a ticket new; use open, pending, on-hold, resolved or closed`},
+		{"autoreply", configWith("", "autoreply: {limit: 3, per: 3 hours}\n"), p + `28: autoreply: per: "3 hours" is not a duration; write whole numbers with units w, d, h, m, such as 90m, 1h30m, 3d or 2w`},
+		{"kb url", configWith("", "kb: {base_url: help.example.com}\n"), p + `28: kb: base_url "help.example.com" is not an http or https address`},
+		{"alias", configWith("", "x: &a [1]\ny: *a\n"), p + `29: y: YAML aliases (*a) are not allowed in the config; write the value out`},
+		{"merge key", configWith("", "kb: {<<: {title: x}}\n"), p + `28: kb: YAML merge keys (<<) are not allowed in the config; write the keys out`},
+		{"two documents", exampleConfig + "---\nname: x\n", p + `28: the config holds more than one YAML document; remove the second ---`},
+		{"duplicate key", configWith("", "name: a\nname: b\n"), p + `29: mapping key "name" already defined at line 28`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig(ConfigPath, []byte(tt.src))
+			if err == nil {
+				t.Fatalf("no error, want %s", tt.want)
+			}
+			if got := strings.Split(err.Error(), "\n")[0]; got != tt.want {
+				t.Fatalf("error\n got %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigErrorsAll(t *testing.T) {
+	src := configWith("{priority: urgent}", "{priority: urgnet, assign: eva}")
+	src = strings.Replace(src, "calendar: office\n    targets", "calendar: home\n    targets", 1)
+	_, err := ParseConfig(ConfigPath, []byte(src))
+	want := `.ticket/config.yaml:19: rules[1] "urgent words": unknown priority "urgnet" (want one of low, normal, high, urgent)
+.ticket/config.yaml:19: rules[1] "urgent words": assign: unknown agent "eva" (agents: hans)
+.ticket/config.yaml:24: sla[0] "standard": unknown calendar "home" (calendars: office)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error\n got %v\nwant %s", err, want)
+	}
+}
+
+func TestConfigAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 30; i++ {
+		b.WriteString("a" + itoa(i) + ": &a" + itoa(i) + " [")
+		for j := range 10 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*a" + itoa(i-1))
+		}
+		b.WriteString("]\n")
+	}
+	start := time.Now()
+	_, err := ParseConfig(ConfigPath, []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "YAML aliases") {
+		t.Fatalf("error = %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("rejecting took %s", d)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestConfigValidateInCode(t *testing.T) {
+	c := &Config{Agents: []Agent{{Handle: "a"}, {Handle: "A"}}, Rules: []Rule{{Name: "r", If: "true", Then: Actions{Priority: "top"}}}}
+	want := `agents[1] "A": handle "A" is already used by agents[0]; handles are unique
+rules[0] "r": unknown priority "top" (want one of low, normal, high, urgent)`
+	if err := c.Validate(); err == nil || err.Error() != want {
+		t.Fatalf("Validate() = %v, want\n%s", err, want)
+	}
+}
+
+func TestConfigCheckConditions(t *testing.T) {
+	c, err := ParseConfig(ConfigPath, []byte(exampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckConditions(func(cond string) error {
+		if strings.Contains(cond, "language") {
+			return errorString(`unknown field "language"`)
+		}
+		return nil
+	})
+	want := `.ticket/config.yaml:15: rules[0] "german to a German speaker": if: unknown field "language"`
+	if err == nil || err.Error() != want {
+		t.Fatalf("CheckConditions = %v, want %s", err, want)
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+func TestConfigRenderDefault(t *testing.T) {
+	c := DefaultConfig("Acme", "help@example.com")
+	assertConfigRoundTrip(t, c)
+	want := "# The desk's configuration; see docs/config.md.\nname: Acme\nemail: help@example.com\n"
+	if got := string(RenderConfig(c)); got != want {
+		t.Fatalf("RenderConfig = %q, want %q", got, want)
+	}
+}
+
+// assertConfigRoundTrip checks parse(render(c)) == c and that rendering is
+// stable.
+func assertConfigRoundTrip(t *testing.T, c *Config) {
+	t.Helper()
+	out := RenderConfig(c)
+	back, err := ParseConfig(ConfigPath, out)
+	if err != nil {
+		t.Fatalf("rendered config does not parse: %v\n%s", err, out)
+	}
+	a, b := *c, *back
+	a.src, b.src = nil, nil
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("round trip changed the config\n got %#v\nwant %#v\n%s", b, a, out)
+	}
+	if again := RenderConfig(back); string(again) != string(out) {
+		t.Fatalf("second render differs\n%s\n%s", out, again)
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	f.Add(exampleConfig)
+	f.Add(fullConfig)
+	f.Add("name: x\nrules: [{name: a, if: b, then: {tag: x, set: {k: v}}}]\n")
+	f.Add("calendars: {c: {timezone: UTC, hours: {sun-thu: '08:00-12:00,13:00-16:00'}}}\nbusiness_hours: c\n")
+	f.Add("name: \"\\0\\t\"\ncommit: true\nagents: []\n")
+	f.Add("a: &x 1\nb: *x\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		c, err := ParseConfig(ConfigPath, []byte(src))
+		if err != nil {
+			return
+		}
+		assertConfigRoundTrip(t, c)
+	})
+}
