@@ -1,0 +1,295 @@
+package desk
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ticketdesk/ticket/gitstore"
+	"github.com/ticketdesk/ticket/ticket"
+)
+
+// Desk is an opened ticket repository.
+type Desk struct {
+	Store  *gitstore.Store
+	Config *ticket.Config
+	Now    func() time.Time
+}
+
+// Open finds the desk enclosing dir and reads its configuration.
+func Open(dir string, now func() time.Time) (*Desk, error) {
+	st, err := gitstore.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	d := &Desk{Store: st, Now: now}
+	data, err := st.Worktree().Read(ticket.ConfigPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.Config = ticket.DefaultConfig("", "")
+	case err != nil:
+		return nil, err
+	default:
+		cfg, err := ticket.ParseConfig(d.rel(ticket.ConfigPath), data)
+		if err != nil {
+			return nil, err
+		}
+		d.Config = cfg
+	}
+	return d, nil
+}
+
+// rel names a desk file the way a person at the repository root sees it.
+func (d *Desk) rel(p string) string {
+	if pre := d.Store.Prefix(); pre != "" {
+		return pre + "/" + p
+	}
+	return p
+}
+
+// Rel is the path of a desk file relative to the repository root, for
+// messages.
+func (d *Desk) Rel(p string) string { return d.rel(p) }
+
+// Reader reads the work tree, or the given ref when ref is not empty.
+func (d *Desk) Reader(ref string) (gitstore.Reader, error) {
+	if ref == "" {
+		return d.Store.Worktree(), nil
+	}
+	return d.Store.AtRef(ref)
+}
+
+// Loaded is a ticket with where it came from.
+type Loaded struct {
+	*ticket.Ticket
+	Path string // relative to the desk
+	Raw  []byte
+}
+
+// ticketFiles lists the ticket files below tickets/ (optionally one shard).
+func ticketFiles(r gitstore.Reader, shard string) ([]gitstore.FileInfo, error) {
+	dir := ticket.TicketsDir
+	if shard != "" {
+		dir += "/" + shard
+	}
+	files, err := r.List(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := files[:0]
+	for _, f := range files {
+		if ticket.IDFromPath(f.Path) != "" && strings.Count(f.Path, "/") == 2 {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// LoadAll parses every ticket. A file that does not parse is reported to
+// warn and skipped, so one broken ticket never hides the others.
+func (d *Desk) LoadAll(r gitstore.Reader, warn func(error)) ([]*Loaded, error) {
+	files, err := ticketFiles(r, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Loaded, len(files))
+	errs := make([]error, len(files))
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = d.load(r, files[i].Path)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	kept := out[:0]
+	for i, l := range out {
+		if errs[i] != nil {
+			if warn != nil {
+				warn(errs[i])
+			}
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return kept, nil
+}
+
+func (d *Desk) load(r gitstore.Reader, path string) (*Loaded, error) {
+	raw, err := r.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ticket.ParseFile(d.rel(path), raw)
+	if err != nil {
+		return nil, err
+	}
+	if want := ticket.IDFromPath(path); t.ID != want {
+		return nil, fmt.Errorf("%s: id %q does not match the file name (want %q)", d.rel(path), t.ID, want)
+	}
+	return &Loaded{Ticket: t, Path: path, Raw: raw}, nil
+}
+
+// NotFoundError is returned when no ticket matches an id prefix.
+type NotFoundError struct{ Prefix string }
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("no ticket matches %q", e.Prefix) }
+
+// AmbiguousError is returned when several tickets match an id prefix.
+type AmbiguousError struct {
+	Prefix  string
+	Matches []string
+}
+
+func (e *AmbiguousError) Error() string {
+	shown := e.Matches
+	if len(shown) > 10 {
+		shown = shown[:10]
+	}
+	return fmt.Sprintf("%q matches %d tickets: %s; type more of the id", e.Prefix, len(e.Matches), strings.Join(shown, ", "))
+}
+
+// Resolve turns what a person typed into a full ticket id. Any unique prefix
+// works, like git's abbreviated hashes; "#" and Crockford look-alikes are
+// accepted.
+func (d *Desk) Resolve(r gitstore.Reader, typed string) (string, error) {
+	p := ticket.NormalizeIDPrefix(typed)
+	if p == "" || !ticket.ValidID(p+strings.Repeat("0", max(0, 2-len(p)))) {
+		return "", fmt.Errorf("%q is not a ticket id", typed)
+	}
+	var files []gitstore.FileInfo
+	var err error
+	if len(p) >= 2 {
+		files, err = ticketFiles(r, p[:2])
+	} else {
+		files, err = ticketFiles(r, "")
+	}
+	if err != nil {
+		return "", err
+	}
+	var matches []string
+	for _, f := range files {
+		id := ticket.IDFromPath(f.Path)
+		if id == p {
+			return id, nil
+		}
+		if strings.HasPrefix(id, p) {
+			matches = append(matches, id)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return "", &NotFoundError{Prefix: typed}
+	case 1:
+		return matches[0], nil
+	}
+	sort.Strings(matches)
+	return "", &AmbiguousError{Prefix: typed, Matches: matches}
+}
+
+// Get resolves a prefix and loads that ticket.
+func (d *Desk) Get(r gitstore.Reader, typed string) (*Loaded, error) {
+	id, err := d.Resolve(r, typed)
+	if err != nil {
+		return nil, err
+	}
+	return d.load(r, ticket.Path(id))
+}
+
+// Exists reports whether a ticket id is taken in the work tree.
+func (d *Desk) Exists(id string) bool {
+	_, err := d.Store.Worktree().Read(ticket.Path(id))
+	return err == nil
+}
+
+// SaveOptions control how changes are recorded.
+type SaveOptions struct {
+	Message  string
+	Author   *gitstore.Signature // nil: the git identity
+	NoCommit bool                // stage only, whatever the config says
+}
+
+// LockWait is how long a command waits for another ticket process.
+const LockWait = 10 * time.Second
+
+// Save validates and writes tickets (and any extra files) as one commit.
+func (d *Desk) Save(tickets []*ticket.Ticket, extra []gitstore.Change, o SaveOptions) (string, error) {
+	var changes []gitstore.Change
+	for _, t := range tickets {
+		if err := t.Validate(); err != nil {
+			return "", fmt.Errorf("ticket %s: %w", t.ID, err)
+		}
+		changes = append(changes, gitstore.Change{Path: ticket.Path(t.ID), Data: ticket.Render(t)})
+	}
+	changes = append(changes, extra...)
+	return d.Commit(changes, o)
+}
+
+// Commit writes raw changes as one commit under the desk lock.
+func (d *Desk) Commit(changes []gitstore.Change, o SaveOptions) (string, error) {
+	author, err := d.Author(o.Author)
+	if err != nil {
+		return "", err
+	}
+	unlock, err := d.Store.Lock(LockWait)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	return d.Store.Apply(changes, gitstore.CommitOptions{
+		Message:  o.Message,
+		Author:   author,
+		NoCommit: o.NoCommit || !d.Config.AutoCommit(),
+	})
+}
+
+// Author is who a change is recorded as: the given signature, or the git
+// identity, stamped with the desk's clock.
+func (d *Desk) Author(a *gitstore.Signature) (gitstore.Signature, error) {
+	var sig gitstore.Signature
+	if a != nil {
+		sig = *a
+	} else {
+		id, err := d.Store.Identity()
+		if err != nil {
+			return sig, err
+		}
+		sig = id
+	}
+	sig.When = d.Now()
+	return sig, nil
+}
+
+// Agent is the handle recorded as the author of entries: the configured
+// agent whose address or handle matches the git identity, else the git
+// user name.
+func (d *Desk) Agent(a *gitstore.Signature) string {
+	sig, err := d.Author(a)
+	if err != nil {
+		return ""
+	}
+	if ag := d.Config.Agent(sig.Email); ag != nil {
+		return ag.Handle
+	}
+	if ag := d.Config.Agent(sig.Name); ag != nil {
+		return ag.Handle
+	}
+	if sig.Name != "" {
+		return sig.Name
+	}
+	return sig.Email
+}
