@@ -154,10 +154,10 @@ type KB struct {
 // StringList is a list that may be written as a single value.
 type StringList []string
 
-// UnmarshalYAML accepts "x" as well as [x, y].
+// UnmarshalYAML accepts "x" as well as [x, y]; null is the empty list.
 func (l *StringList) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
-		if n.Value != "" {
+		if n.Value != "" && n.Tag != "!!null" {
 			*l = StringList{n.Value}
 		}
 		return nil

@@ -317,3 +317,21 @@ func FuzzParseConfig(f *testing.F) {
 		assertConfigRoundTrip(t, c)
 	})
 }
+
+func TestConfigStringList(t *testing.T) {
+	for src, want := range map[string]StringList{
+		"tag: de":       {"de"},
+		"tag: [de, en]": {"de", "en"},
+		"tag: ~":        nil,
+		"tag:":          nil,
+		"tag: []":       nil,
+	} {
+		c, err := ParseConfig(ConfigPath, []byte("rules:\n  - name: r\n    if: \"true\"\n    then:\n      "+src+"\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := c.Rules[0].Then.Tag; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: tags %q, want %q", src, got, want)
+		}
+	}
+}
