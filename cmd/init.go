@@ -47,7 +47,11 @@ func runInit(app *App, o initOptions) error {
 	if err != nil {
 		return err
 	}
-	d, _, err := desk.Init(o.Dir, desk.InitOptions{Name: o.Name, Email: o.Email, Author: author, NoCommit: app.NoCommit}, app.Now)
+	extra, err := initFiles()
+	if err != nil {
+		return err
+	}
+	d, _, err := desk.Init(o.Dir, desk.InitOptions{Name: o.Name, Email: o.Email, Author: author, NoCommit: app.NoCommit, Extra: extra}, app.Now)
 	if err != nil {
 		return withHint(err, "a desk is a folder with .ticket/config.yaml; edit that file to change settings")
 	}
