@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -334,4 +335,25 @@ func TestConfigStringList(t *testing.T) {
 			t.Errorf("%s: tags %q, want %q", src, got, want)
 		}
 	}
+}
+
+// TestConfigDocExample keeps the complete example of docs/config.md valid.
+func TestConfigDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/config.md")
+	if err != nil {
+		t.Skip(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "## A complete example\n\n```yaml\n")
+	if !ok {
+		t.Fatal("docs/config.md has no complete example")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	c, err := ParseConfig("docs/config.md", []byte(example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Agents) != 2 || len(c.Calendars) != 2 || c.SMTP.Host == "" || c.KB.Title == "" {
+		t.Fatalf("example read as %+v", c)
+	}
+	assertConfigRoundTrip(t, c)
 }
