@@ -450,7 +450,7 @@ func queryError(src string, err error) error {
 		qe.Hint = `put text in quotes and numbers without; priorities compare by priority_rank, as in priority_rank >= 2`
 	case strings.HasPrefix(msg, "error parsing regexp"):
 		qe.Msg = "bad regular expression: " + strings.TrimPrefix(msg, "error parsing regexp: ")
-		qe.Hint = `matches takes an RE2 regular expression, as in subject matches "(?i)refund"; escape special characters with \\`
+		qe.Hint = `matches takes an RE2 regular expression, as in subject matches "(?i)refund"; to match a special character itself, escape it: "\\["`
 	case msg == "time.Time is not callable" && strings.Contains(src, "now("):
 		qe.Hint = "now is a variable: write now, not now()"
 	case strings.HasSuffix(msg, "to call ago"):
