@@ -104,6 +104,7 @@ func BenchmarkApplyOneFile(b *testing.B) {
 	s := openStore(b, repo)
 	author := Signature{Name: "Bench", Email: "bench@example.com", When: time.Now()}
 	b.Run(fmt.Sprintf("files=%d/open-store", files), func(b *testing.B) {
+		defer reportCPU(b)()
 		for i := 0; i < b.N; i++ {
 			p := benchTicketPath(i%files, files)
 			_, err := s.Apply([]Change{{Path: p, Data: []byte(benchTicket(i, i+1000))}},
@@ -114,6 +115,7 @@ func BenchmarkApplyOneFile(b *testing.B) {
 		}
 	})
 	b.Run(fmt.Sprintf("files=%d/open-each-time", files), func(b *testing.B) {
+		defer reportCPU(b)()
 		for i := 0; i < b.N; i++ {
 			s, err := Open(repo)
 			if err != nil {
@@ -136,6 +138,7 @@ func BenchmarkLog(b *testing.B) {
 	s := openStore(b, repo)
 	p := benchTicketPath(0, files)
 	b.Run(fmt.Sprintf("files=%d/commits=%d", files, commits), func(b *testing.B) {
+		defer reportCPU(b)()
 		for i := 0; i < b.N; i++ {
 			cs, err := s.Log(p, 0)
 			if err != nil {
@@ -153,6 +156,7 @@ func BenchmarkAtRefList(b *testing.B) {
 	repo := newBenchDesk(b, files, 0)
 	s := openStore(b, repo)
 	b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) {
+		defer reportCPU(b)()
 		for i := 0; i < b.N; i++ {
 			r, err := s.AtRef("HEAD")
 			if err != nil {
@@ -175,6 +179,7 @@ func BenchmarkReadFiles(b *testing.B) {
 	files := benchEnv(b, "TICKET_BENCH_FILES", 2000)
 	repo := newBenchDesk(b, files, 0)
 	b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) {
+		defer reportCPU(b)()
 		for i := 0; i < b.N; i++ {
 			for k := 0; k < files; k++ {
 				if _, err := os.ReadFile(filepath.Join(repo, filepath.FromSlash(benchTicketPath(k, files)))); err != nil {
@@ -183,4 +188,12 @@ func BenchmarkReadFiles(b *testing.B) {
 			}
 		}
 	})
+}
+
+// reportCPU adds CPU milliseconds per operation to a benchmark's results.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime(b)
+	return func() {
+		b.ReportMetric(float64(cpuTime(b)-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	}
 }

@@ -1,11 +1,13 @@
 package gitstore
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -158,13 +160,14 @@ func (ri *rawIndex) hasUnder(dir string) bool {
 	return i < ri.count() && strings.HasPrefix(string(ri.name(i)), dir+"/")
 }
 
-// spliceIndex returns old with the entries of ups inserted, replaced or
-// removed, the cached trees along their paths invalidated, and extensions
-// it cannot keep consistent dropped.
-func spliceIndex(old []byte, ups []indexUpdate) ([]byte, error) {
+// spliceIndex writes to w the index old with the entries of ups inserted,
+// replaced or removed, the cached trees along their paths invalidated, and
+// extensions it cannot keep consistent dropped. Untouched runs of entries
+// are written straight from old, never copied.
+func spliceIndex(old []byte, ups []indexUpdate, w io.Writer) error {
 	ri, err := parseIndex(old)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, u := range ups {
 		if u.entry == nil {
@@ -172,76 +175,87 @@ func spliceIndex(old []byte, ups []indexUpdate) ([]byte, error) {
 		}
 		for d := parentDir(u.name); d != ""; d = parentDir(d) {
 			if ri.has(d) {
-				return nil, fmt.Errorf("%s: the index holds a file %s where a folder is needed", u.name, d)
+				return fmt.Errorf("%s: the index holds a file %s where a folder is needed", u.name, d)
 			}
 		}
 		if ri.hasUnder(u.name) {
-			return nil, fmt.Errorf("%s: the index holds a folder of that name", u.name)
+			return fmt.Errorf("%s: the index holds a folder of that name", u.name)
 		}
 	}
 
-	out := make([]byte, 0, len(old)+len(ups)*128)
-	out = append(out, old[:indexHeaderLen]...)
+	header := append([]byte(nil), old[:indexHeaderLen]...)
+	segs := [][]byte{header}
 	n := ri.count()
 	count, prev := n, 0
 	for _, u := range ups {
 		i := ri.search(u.name)
 		if i < prev {
-			return nil, errors.New("index updates out of order")
+			return errors.New("index updates out of order")
 		}
 		j := i
 		for j < n && string(ri.name(j)) == u.name {
 			j++
 		}
-		out = append(out, old[ri.offs[prev]:ri.offs[i]]...)
+		segs = append(segs, old[ri.offs[prev]:ri.offs[i]])
 		count -= j - i
 		if u.entry != nil {
-			out = append(out, u.entry...)
+			segs = append(segs, u.entry)
 			count++
 		}
 		prev = j
 	}
-	out = append(out, old[ri.offs[prev]:ri.offs[n]]...)
-	binary.BigEndian.PutUint32(out[8:], uint32(count))
+	segs = append(segs, old[ri.offs[prev]:ri.offs[n]])
+	binary.BigEndian.PutUint32(header[8:], uint32(count))
 
 	be := binary.BigEndian
 	for off := ri.offs[n]; off < ri.extEnd; {
 		if off+8 > ri.extEnd {
-			return nil, errors.New("corrupt index: truncated extension")
+			return errors.New("corrupt index: truncated extension")
 		}
 		sig := string(old[off : off+4])
 		size := int(be.Uint32(old[off+4:]))
 		if size < 0 || off+8+size > ri.extEnd {
-			return nil, fmt.Errorf("corrupt index: extension %q overruns the file", sig)
+			return fmt.Errorf("corrupt index: extension %q overruns the file", sig)
 		}
-		data := old[off+8 : off+8+size]
+		raw := old[off : off+8+size]
+		data := raw[8:]
 		off += 8 + size
 		switch {
 		case sig == "TREE":
 			ct, err := parseCacheTree(data)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for _, u := range ups {
 				ct.invalidate(u.name)
 			}
 			var buf bytes.Buffer
 			ct.encode(&buf)
-			out = appendExtension(out, sig, buf.Bytes())
+			segs = append(segs, appendExtension(nil, sig, buf.Bytes()))
 		case sig == "REUC":
 			// Resolve-undo records stay valid: they describe past conflicts.
-			out = appendExtension(out, sig, data)
+			segs = append(segs, raw)
 		case sig[0] >= 'A' && sig[0] <= 'Z':
 			// Optional (UNTR, FSMN, EOIE, IEOT, ...); its offsets or
 			// validity would be stale, and git rebuilds it when wanted.
 		default:
 			// A required extension (split "link", sparse "sdir", or one we
 			// do not know) must be kept consistent by git itself.
-			return nil, errIndexFallback
+			return errIndexFallback
 		}
 	}
-	sum := sha1.Sum(out)
-	return append(out, sum[:]...), nil
+	sum := sha1.New()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for _, sg := range segs {
+		sum.Write(sg)
+		if _, err := bw.Write(sg); err != nil {
+			return err
+		}
+	}
+	if _, err := bw.Write(sum.Sum(nil)); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func appendExtension(out []byte, sig string, data []byte) []byte {
@@ -427,15 +441,15 @@ func lockFile(path string) (*fileLock, error) {
 	}
 }
 
-func (l *fileLock) commit(data []byte) error {
+func (l *fileLock) Write(p []byte) (int, error) { return l.f.Write(p) }
+
+// commit makes what was written to the lock file the new content of path.
+func (l *fileLock) commit() error {
 	if l.done {
 		return fmt.Errorf("%s: lock already released", l.path)
 	}
 	l.done = true
-	_, err := l.f.Write(data)
-	if cerr := l.f.Close(); err == nil {
-		err = cerr
-	}
+	err := l.f.Close()
 	if err == nil {
 		err = os.Rename(l.lock, l.path)
 	}
@@ -458,7 +472,7 @@ func (l *fileLock) rollback() {
 // updateIndexSlow handles indexes the splice cannot: with the git CLI when
 // it is installed (it understands every index format), else by a full
 // re-encode through go-git, which drops the cached trees.
-func (s *Store) updateIndexSlow(indexFile string, old []byte, ps []pending) error {
+func (s *Store) updateIndexSlow(indexFile string, ps []pending) error {
 	if gitBin, err := exec.LookPath("git"); err == nil {
 		var in bytes.Buffer
 		for _, p := range ps {
@@ -479,8 +493,9 @@ func (s *Store) updateIndexSlow(indexFile string, old []byte, ps []pending) erro
 		return err
 	}
 	defer lk.rollback()
-	if b, err := os.ReadFile(indexFile); err == nil {
-		old = b
+	old, err := os.ReadFile(indexFile)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", indexFile, err)
 	}
 	if isSplitOrSparse(old) {
 		return fmt.Errorf("%s: split or sparse index needs the git command to update", indexFile)
@@ -526,11 +541,10 @@ func (s *Store) updateIndexSlow(indexFile string, old []byte, ps []pending) erro
 	})
 	idx.Cache = nil
 	idx.EndOfIndexEntry = nil
-	var buf bytes.Buffer
-	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+	if err := index.NewEncoder(lk).Encode(idx); err != nil {
 		return fmt.Errorf("%s: %w", indexFile, err)
 	}
-	return lk.commit(buf.Bytes())
+	return lk.commit()
 }
 
 // isSplitOrSparse looks for the extensions go-git cannot carry through.
