@@ -91,11 +91,7 @@ func (f *Filter) Match(t *Ticket, now time.Time) (bool, error) {
 		}
 	}
 	if f.Query != nil {
-		ok, err := f.Query.MatchTicket(t, now)
-		if err != nil {
-			return false, fmt.Errorf("ticket %s: %w", t.ID, err)
-		}
-		return ok, nil
+		return f.Query.MatchTicket(t, now)
 	}
 	return true, nil
 }

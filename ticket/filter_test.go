@@ -88,7 +88,7 @@ func TestFilterErrors(t *testing.T) {
 	tk.Fields["due"] = "someday"
 	f = Filter{Query: MustCompileQuery(`date(fields.due) < now`)}
 	_, err = f.Match(tk, now)
-	if want := "ticket cc: expression `date(fields.due) < now`, column 1: date: time \"someday\" not understood"; err == nil || !strings.HasPrefix(err.Error(), want) {
+	if want := "expression `date(fields.due) < now`, column 1: date: time \"someday\" not understood"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error = %v, want prefix %s", err, want)
 	}
 }

@@ -226,6 +226,34 @@ func MustCompileQuery(src string) *Query {
 	return q
 }
 
+// QueryCache compiles each distinct expression once, for callers that hold
+// conditions as text, such as SLA policies judged ticket after ticket. It is
+// safe for concurrent use; the zero value is ready.
+type QueryCache struct {
+	mu sync.Mutex
+	m  map[string]queryResult
+}
+
+type queryResult struct {
+	q   *Query
+	err error
+}
+
+// Compile returns the compiled expression, compiling it on first use.
+func (c *QueryCache) Compile(src string) (*Query, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r, ok := c.m[src]; ok {
+		return r.q, r.err
+	}
+	q, err := CompileQuery(src)
+	if c.m == nil {
+		c.m = map[string]queryResult{}
+	}
+	c.m[src] = queryResult{q, err}
+	return q, err
+}
+
 // String returns the expression as written.
 func (q *Query) String() string { return q.src }
 

@@ -348,3 +348,20 @@ func BenchmarkQueryMatchTicket(b *testing.B) {
 		}
 	}
 }
+
+func TestQueryCache(t *testing.T) {
+	var c QueryCache
+	q1, err1 := c.Compile(`priority == "high"`)
+	q2, err2 := c.Compile(`priority == "high"`)
+	if err1 != nil || err2 != nil || q1 != q2 {
+		t.Errorf("Compile twice = %p, %v and %p, %v; want one query", q1, err1, q2, err2)
+	}
+	_, err1 = c.Compile(`priority = "high"`)
+	_, err2 = c.Compile(`priority = "high"`)
+	if err1 == nil || err1 != err2 {
+		t.Errorf("bad expression twice: %v, %v; want the same error", err1, err2)
+	}
+	if ok, err := q1.MatchTicket(queryTicket(), queryNow); !ok || err != nil {
+		t.Errorf("MatchTicket = %v, %v", ok, err)
+	}
+}
