@@ -3,6 +3,7 @@ package ticket
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,7 +56,7 @@ func NewBusinessCalendar(c Calendar) (*BusinessCalendar, error) {
 		return nil, err
 	}
 	bc := &BusinessCalendar{loc: loc, holidays: map[civilDate]bool{}}
-	days := slices.Sorted(mapKeys(c.Hours))
+	days := slices.Sorted(maps.Keys(c.Hours))
 	seen := map[time.Weekday]string{}
 	for _, key := range days {
 		wds, err := parseDaySet(key)
@@ -90,16 +91,6 @@ func NewBusinessCalendar(c Calendar) (*BusinessCalendar, error) {
 		bc.holidays[d] = true
 	}
 	return bc, nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func loadZone(name string) (*time.Location, error) {
@@ -250,19 +241,36 @@ func (c *BusinessCalendar) day(d civilDate) []interval {
 
 // searchDays bounds the search for an opening: every week has an open day
 // unless holidays cover it.
-func (c *BusinessCalendar) searchDays() int { return 8 + 7*len(c.holidays) }
+func (c *BusinessCalendar) searchDays() int { return 10 + 7*len(c.holidays) }
+
+// firstDay is where a search around t starts. A day's hours may begin on the
+// local date before (a zone that skips midnight turns "00:00" into 23:00 of
+// the day before) or end on the date after, so searches start a day early.
+func (c *BusinessCalendar) firstDay(t time.Time) civilDate { return c.dateOf(t).addDays(-1) }
+
+// containing returns the local date whose hours hold t and the index of the
+// interval among that date's, or ok false when t is outside hours.
+func (c *BusinessCalendar) containing(t time.Time) (d civilDate, ivs []interval, i int, ok bool) {
+	d = c.firstDay(t)
+	for range 3 {
+		ivs = c.day(d)
+		for i, iv := range ivs {
+			if !t.Before(iv.a) && t.Before(iv.b) {
+				return d, ivs, i, true
+			}
+		}
+		d = d.addDays(1)
+	}
+	return d, nil, -1, false
+}
 
 // Open reports whether t is inside business hours.
 func (c *BusinessCalendar) Open(t time.Time) bool {
 	if c == nil {
 		return true
 	}
-	for _, iv := range c.day(c.dateOf(t)) {
-		if !t.Before(iv.a) && t.Before(iv.b) {
-			return true
-		}
-	}
-	return false
+	_, _, _, ok := c.containing(t)
+	return ok
 }
 
 // NextOpen returns t when it is inside business hours, else the next opening.
@@ -270,7 +278,7 @@ func (c *BusinessCalendar) NextOpen(t time.Time) time.Time {
 	if c == nil {
 		return t
 	}
-	d := c.dateOf(t)
+	d := c.firstDay(t)
 	for range c.searchDays() {
 		for _, iv := range c.day(d) {
 			if iv.b.After(t) {
@@ -293,7 +301,7 @@ func (c *BusinessCalendar) Add(start time.Time, d time.Duration) time.Time {
 		return start.Add(max(d, 0))
 	}
 	rem := d
-	day := c.dateOf(start)
+	day := c.firstDay(start)
 	idle := 0
 	for {
 		ivs := c.day(day)
@@ -331,8 +339,8 @@ func (c *BusinessCalendar) Between(a, b time.Time) time.Duration {
 		return b.Sub(a)
 	}
 	var sum time.Duration
-	last := c.dateOf(b)
-	for d := c.dateOf(a); ; d = d.addDays(1) {
+	last := c.dateOf(b).addDays(1)
+	for d := c.firstDay(a); ; d = d.addDays(1) {
 		for _, iv := range c.day(d) {
 			lo, hi := iv.a, iv.b
 			if a.After(lo) {
@@ -362,15 +370,12 @@ func (c *BusinessCalendar) AddDays(start time.Time, n int) time.Time {
 		return start.Add(time.Duration(max(n, 0)) * 24 * time.Hour)
 	}
 	s := c.NextOpen(start)
-	d := c.dateOf(s)
-	var into time.Duration
-	for _, iv := range c.day(d) {
-		if iv.b.After(s) {
-			if s.After(iv.a) {
-				into += s.Sub(iv.a)
-			}
-			break
-		}
+	d, ivs, at, ok := c.containing(s)
+	if !ok {
+		return s // unreachable: NextOpen returns an instant inside hours
+	}
+	into := s.Sub(ivs[at].a)
+	for _, iv := range ivs[:at] {
 		into += iv.b.Sub(iv.a)
 	}
 	for left, idle := n, 0; ; {

@@ -186,11 +186,14 @@ func TestCalendarAddBetweenProperty(t *testing.T) {
 		mustCalendar(t, "Europe/Berlin", officeHours, "2026-12-24", "2026-12-25"),
 		mustCalendar(t, "America/New_York", map[string]string{"sun-thu": "01:00-03:30, 08:00-12:00", "sat": "00:00-24:00"}, "2026-07-04"),
 		mustCalendar(t, "Australia/Lord_Howe", map[string]string{"mon-sun": "01:00-03:00"}),
+		mustCalendar(t, "America/Santiago", map[string]string{"mon-fri": "00:00-24:00", "sat": "22:00-24:00", "sun": "00:00-02:00"}),
+		mustCalendar(t, "America/Santiago", map[string]string{"sat": "23:30-24:00", "sun": "00:00-00:30, 23:00-24:00"}),
+		mustCalendar(t, "America/Havana", map[string]string{"sun": "00:00-01:30", "sat": "23:00-24:00"}),
 		nil,
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range 3000 {
+	for i := range 5000 {
 		cal := cals[i%len(cals)]
 		s := base.Add(time.Duration(rng.Int64N(int64(365 * 24 * time.Hour))))
 		d := time.Duration(rng.Int64N(int64(200 * time.Hour)))

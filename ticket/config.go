@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -624,7 +625,7 @@ func (c *Config) Validate() error {
 	}
 
 	// Calendars.
-	for _, name := range slices.Sorted(mapKeys(c.Calendars)) {
+	for _, name := range slices.Sorted(maps.Keys(c.Calendars)) {
 		cal := c.Calendars[name]
 		key := "calendars." + name
 		lbl := fmt.Sprintf("calendars.%s", name)
@@ -635,7 +636,7 @@ func (c *Config) Validate() error {
 			add(key, `%s: no hours; add hours such as mon-fri: "09:00-17:00"`, lbl)
 		}
 		seen := map[time.Weekday]string{}
-		for _, days := range slices.Sorted(mapKeys(cal.Hours)) {
+		for _, days := range slices.Sorted(maps.Keys(cal.Hours)) {
 			hkey := key + ".hours." + days
 			wds, err := parseDaySet(days)
 			if err != nil {
@@ -730,7 +731,7 @@ func (c *Config) Validate() error {
 		if len(p.Targets) == 0 {
 			add(key, "%s: no targets; add targets such as normal: {first_response: 6h}", lbl)
 		}
-		for _, prio := range slices.Sorted(mapKeys(p.Targets)) {
+		for _, prio := range slices.Sorted(maps.Keys(p.Targets)) {
 			tkey := key + ".targets." + prio
 			if _, err := ParsePriority(prio); err != nil || strings.ToLower(prio) != prio {
 				add(tkey, "%s: targets: unknown priority %q (want low, normal, high or urgent)", lbl, prio)
@@ -831,7 +832,7 @@ func (c *Config) calendarHint() string {
 	if len(c.Calendars) == 0 {
 		return "; define it under calendars:"
 	}
-	return " (calendars: " + strings.Join(slices.Sorted(mapKeys(c.Calendars)), ", ") + ")"
+	return " (calendars: " + strings.Join(slices.Sorted(maps.Keys(c.Calendars)), ", ") + ")"
 }
 
 func (c *Config) agentHint() string {
@@ -927,16 +928,4 @@ func parseSpan(s string) (span, error) {
 // clock is the span in calendar hours: a day is 24 hours, a week 7 days.
 func (sp span) clock() time.Duration {
 	return time.Duration(sp.weeks*7+sp.days)*24*time.Hour + sp.dur
-}
-
-// business is the business time a span stands for when it starts at start:
-// hours and minutes are business hours; days and weeks are business days
-// (a week being as many days as the calendar has open weekdays).
-func (c *BusinessCalendar) business(start time.Time, sp span) time.Duration {
-	if c == nil {
-		return sp.clock()
-	}
-	s := c.NextOpen(start)
-	days := sp.weeks*c.openDays + sp.days
-	return c.Between(s, c.AddDays(s, days)) + sp.dur
 }

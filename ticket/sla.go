@@ -293,3 +293,15 @@ func (c *Config) Working(a *Agent, at time.Time) bool {
 	}
 	return cal.Open(at)
 }
+
+// business is the business time a span stands for when it starts at start:
+// hours and minutes are business hours; days and weeks are business days
+// (a week being as many days as the calendar has open weekdays).
+func (c *BusinessCalendar) business(start time.Time, sp span) time.Duration {
+	if c == nil {
+		return sp.clock()
+	}
+	s := c.NextOpen(start)
+	days := sp.weeks*c.openDays + sp.days
+	return c.Between(s, c.AddDays(s, days)) + sp.dur
+}
