@@ -70,8 +70,10 @@ func bouncedFromText(s string) string {
 // script of one language (Hangul, Thai …) is enough on its own.
 func detectLanguage(subject, text string) string {
 	s := subject + "\n" + text
-	if len(s) > 4000 {
-		s = cutUTF8(s, 4000)
+	// A thousand bytes is plenty for trigram statistics, and the detector's
+	// cost grows with its input.
+	if len(s) > 1000 {
+		s = cutUTF8(s, 1000)
 	}
 	letters := 0
 	for _, r := range s {

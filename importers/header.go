@@ -49,11 +49,39 @@ func (h header) values(name string) []string {
 	return out
 }
 
+// maxFields bounds the header fields read from one entity; real mail has
+// a few dozen, long Received chains a few hundred.
+const maxFields = 2000
+
 // splitHeader separates the header block from the body of an entity whose
 // line ends are already LF. It repairs what real mailboxes get wrong and
 // reports each repair through warn. The body is returned unchanged.
 func splitHeader(b []byte, maxLine int, warn func(string)) (header, []byte) {
 	var h header
+	var val []byte // value of the field being read, unfolded
+	truncated := false
+	flush := func() {
+		if len(h) > 0 {
+			h[len(h)-1].Value = string(val)
+		}
+		val = val[:0]
+		truncated = false
+	}
+	skipping := false // past maxFields
+	appendCont := func(line []byte) {
+		if skipping {
+			return
+		}
+		if maxLine > 0 && len(val)+1+len(line) > maxLine {
+			if !truncated {
+				warn(fmt.Sprintf("header field %s longer than %d bytes truncated", sanitizeLine(h[len(h)-1].Name, 60), maxLine))
+				truncated = true
+			}
+			return
+		}
+		val = append(val, ' ')
+		val = append(val, line...)
+	}
 	lineNo := 0
 	rest := b
 	for len(rest) > 0 {
@@ -70,6 +98,7 @@ func splitHeader(b []byte, maxLine int, warn func(string)) (header, []byte) {
 				// end of the header when folding continues right after it.
 				continue
 			}
+			flush()
 			return h, rest
 		}
 		line = bytes.TrimRight(line, "\r")
@@ -82,7 +111,7 @@ func splitHeader(b []byte, maxLine int, warn func(string)) (header, []byte) {
 				warn(fmt.Sprintf("continuation line before any field at header line %d dropped", lineNo))
 				continue
 			}
-			h[len(h)-1].Value += " " + string(bytes.TrimSpace(line))
+			appendCont(bytes.TrimSpace(line))
 			continue
 		}
 		if lineNo == 1 && bytes.HasPrefix(line, []byte("From ")) {
@@ -100,7 +129,7 @@ func splitHeader(b []byte, maxLine int, warn func(string)) (header, []byte) {
 				return nil, b
 			}
 			warn(fmt.Sprintf("unindented continuation line at header line %d", lineNo))
-			h[len(h)-1].Value += " " + string(bytes.TrimSpace(line))
+			appendCont(bytes.TrimSpace(line))
 			continue
 		}
 		if strings.ContainsAny(name, " \t") {
@@ -108,8 +137,18 @@ func splitHeader(b []byte, maxLine int, warn func(string)) (header, []byte) {
 			warn(fmt.Sprintf("header name %q with spaces at header line %d read as %s", sanitizeLine(name, 60), lineNo, fixed))
 			name = fixed
 		}
-		h = append(h, field{Name: name, Value: string(value)})
+		flush()
+		if len(h) >= maxFields {
+			if !skipping {
+				warn(fmt.Sprintf("more than %d header fields, the rest is ignored", maxFields))
+				skipping = true
+			}
+			continue
+		}
+		h = append(h, field{Name: name})
+		val = append(val, value...)
 	}
+	flush()
 	return h, nil
 }
 

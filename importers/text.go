@@ -63,13 +63,13 @@ func splitQuoted(s string) (text, quoted string) {
 		if t == "" || strings.HasPrefix(t, ">") {
 			continue
 		}
-		if attributionRe.MatchString(t) {
+		if hasAttributionWord(t) && attributionRe.MatchString(t) {
 			cut = i
 			break
 		}
-		if i+1 < len(lines) {
-			two := t + " " + strings.TrimSpace(lines[i+1])
-			if len(t) > 3 && attributionRe.MatchString(two) && nextQuoted(lines, i+2) {
+		if i+1 < len(lines) && len(t) > 3 {
+			next := strings.TrimSpace(lines[i+1])
+			if hasAttributionWord(next) && attributionRe.MatchString(t+" "+next) && nextQuoted(lines, i+2) {
 				cut = i
 				break
 			}
@@ -110,6 +110,23 @@ func splitQuoted(s string) (text, quoted string) {
 		return s, ""
 	}
 	return text, strings.Trim(strings.Join(lines[cut:], "\n"), "\n")
+}
+
+// attributionWords are the verbs of attributionRe; a line without one
+// cannot match, and checking for them is much cheaper than the expression.
+var attributionWords = []string{"wrote", "schrieb", "crit", "escribi", "schreef", "scritto", "escreveu", "skrev"}
+
+func hasAttributionWord(s string) bool {
+	if len(s) > 700 {
+		return false // longer than any attribution line attributionRe accepts
+	}
+	l := strings.ToLower(s)
+	for _, w := range attributionWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // nextQuoted reports whether the first non-blank line from i on is quoted.
