@@ -81,8 +81,10 @@ type engineRule struct {
 type RuleError struct {
 	Index int
 	Name  string
-	Key   string // "if", "on", "then.assign", …
-	Err   error
+	// Key is relative to the rule: "if", "on", "then.assign", …; so
+	// fmt.Sprintf("rules[%d].%s", Index, Key) is a key for Config.Line.
+	Key string
+	Err error
 }
 
 func (e *RuleError) Error() string {

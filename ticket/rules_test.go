@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -420,5 +421,33 @@ func TestRuleEngineEmpty(t *testing.T) {
 	}
 	if _, _, err := mustEngine(t, nil).Plan(RuleInput{}, nil); err == nil || err.Error() != "rules need a ticket" {
 		t.Errorf("Plan without a ticket: %v", err)
+	}
+}
+
+// A RuleError's index and key find the line of the fault in the file.
+func TestRuleErrorLine(t *testing.T) {
+	src := `name: Shop
+agents:
+  - handle: hans
+    teams: [support]
+rules:
+  - name: fine
+    if: "true"
+    then: {tag: ok}
+  - name: typo
+    then: {tag: x}
+    if: prioritty == "urgent"
+`
+	cfg, err := ParseConfig(ConfigPath, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewRuleEngine(cfg)
+	var re *RuleError
+	if !errors.As(err, &re) {
+		t.Fatalf("error %v is not a RuleError", err)
+	}
+	if line := cfg.Line(fmt.Sprintf("rules[%d].%s", re.Index, re.Key)); line != 11 {
+		t.Errorf("line of %v = %d, want 11", re, line)
 	}
 }
