@@ -46,8 +46,8 @@ func (d civilDate) weekday() time.Weekday {
 	return time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC).Weekday()
 }
 
-// interval is [a, b) of real time.
-type interval struct{ a, b time.Time }
+// openInterval is [a, b) of real time.
+type openInterval struct{ a, b time.Time }
 
 // NewBusinessCalendar builds the business hours described by c.
 func NewBusinessCalendar(c Calendar) (*BusinessCalendar, error) {
@@ -223,17 +223,17 @@ func (c *BusinessCalendar) dateOf(t time.Time) civilDate {
 }
 
 // day returns the open intervals of local date d, in order.
-func (c *BusinessCalendar) day(d civilDate) []interval {
+func (c *BusinessCalendar) day(d civilDate) []openInterval {
 	if c.holidays[d] {
 		return nil
 	}
 	rs := c.week[d.weekday()]
-	out := make([]interval, 0, len(rs))
+	out := make([]openInterval, 0, len(rs))
 	for _, r := range rs {
 		a := time.Date(d.y, d.m, d.d, 0, r.from, 0, 0, c.loc)
 		b := time.Date(d.y, d.m, d.d, 0, r.to, 0, 0, c.loc)
 		if b.After(a) { // a range inside a skipped hour has no length
-			out = append(out, interval{a, b})
+			out = append(out, openInterval{a, b})
 		}
 	}
 	return out
@@ -249,8 +249,8 @@ func (c *BusinessCalendar) searchDays() int { return 10 + 7*len(c.holidays) }
 func (c *BusinessCalendar) firstDay(t time.Time) civilDate { return c.dateOf(t).addDays(-1) }
 
 // containing returns the local date whose hours hold t and the index of the
-// interval among that date's, or ok false when t is outside hours.
-func (c *BusinessCalendar) containing(t time.Time) (d civilDate, ivs []interval, i int, ok bool) {
+// openInterval among that date's, or ok false when t is outside hours.
+func (c *BusinessCalendar) containing(t time.Time) (d civilDate, ivs []openInterval, i int, ok bool) {
 	d = c.firstDay(t)
 	for range 3 {
 		ivs = c.day(d)

@@ -17,7 +17,7 @@ func mustCalendar(t testing.TB, tz string, hours map[string]string, holidays ...
 }
 
 // wall reads "2006-01-02 15:04" in the zone of cal; "Z" at the end reads UTC.
-func wall(t testing.TB, loc *time.Location, s string) time.Time {
+func calWall(t testing.TB, loc *time.Location, s string) time.Time {
 	t.Helper()
 	if strings.HasSuffix(s, "Z") {
 		loc, s = time.UTC, strings.TrimSuffix(s, "Z")
@@ -80,8 +80,8 @@ func TestCalendarAdd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			loc := tt.cal.Location()
-			start := wall(t, loc, tt.start)
-			want := wall(t, loc, tt.want)
+			start := calWall(t, loc, tt.start)
+			want := calWall(t, loc, tt.want)
 			got := tt.cal.Add(start, tt.d)
 			if !got.Equal(want) {
 				t.Fatalf("Add(%s, %s) = %s, want %s", start, tt.d, got.In(loc), want)
@@ -116,7 +116,7 @@ func TestCalendarBetween(t *testing.T) {
 	}
 	for _, tt := range tests {
 		loc := tt.cal.Location()
-		if got := tt.cal.Between(wall(t, loc, tt.a), wall(t, loc, tt.b)); got != tt.want {
+		if got := tt.cal.Between(calWall(t, loc, tt.a), calWall(t, loc, tt.b)); got != tt.want {
 			t.Errorf("Between(%s, %s) = %s, want %s", tt.a, tt.b, got, tt.want)
 		}
 	}
@@ -138,16 +138,16 @@ func TestCalendarOpen(t *testing.T) {
 		{"2026-12-24 10:00", "2026-12-25 09:00", false},
 	}
 	for _, tt := range tests {
-		at := wall(t, loc, tt.at)
+		at := calWall(t, loc, tt.at)
 		if got := cal.Open(at); got != tt.open {
 			t.Errorf("Open(%s) = %v, want %v", tt.at, got, tt.open)
 		}
-		if got, want := cal.NextOpen(at), wall(t, loc, tt.next); !got.Equal(want) {
+		if got, want := cal.NextOpen(at), calWall(t, loc, tt.next); !got.Equal(want) {
 			t.Errorf("NextOpen(%s) = %s, want %s", tt.at, got.In(loc), tt.next)
 		}
 	}
 	var none *BusinessCalendar
-	now := wall(t, time.UTC, "2026-11-21 03:00Z")
+	now := calWall(t, time.UTC, "2026-11-21 03:00Z")
 	if !none.Open(now) || !none.NextOpen(now).Equal(now) {
 		t.Error("a nil calendar is always open")
 	}
@@ -173,7 +173,7 @@ func TestCalendarAddDays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		loc := tt.cal.Location()
-		if got, want := tt.cal.AddDays(wall(t, loc, tt.start), tt.n), wall(t, loc, tt.want); !got.Equal(want) {
+		if got, want := tt.cal.AddDays(calWall(t, loc, tt.start), tt.n), calWall(t, loc, tt.want); !got.Equal(want) {
 			t.Errorf("AddDays(%s, %d) = %s, want %s", tt.start, tt.n, got.In(loc), tt.want)
 		}
 	}

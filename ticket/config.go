@@ -316,7 +316,7 @@ func (c *Config) CheckConditions(compile func(cond string) error) error {
 			continue
 		}
 		if err := compile(r.If); err != nil {
-			errs = append(errs, c.errorAt(fmt.Sprintf("rules[%d].if", i), "%s: if: %v", label("rules", i, r.Name), err))
+			errs = append(errs, c.errorAt(fmt.Sprintf("rules[%d].if", i), "%s: if: %v", itemLabel("rules", i, r.Name), err))
 		}
 	}
 	for i, p := range c.SLA {
@@ -324,13 +324,13 @@ func (c *Config) CheckConditions(compile func(cond string) error) error {
 			continue
 		}
 		if err := compile(p.If); err != nil {
-			errs = append(errs, c.errorAt(fmt.Sprintf("sla[%d].if", i), "%s: if: %v", label("sla", i, p.Name), err))
+			errs = append(errs, c.errorAt(fmt.Sprintf("sla[%d].if", i), "%s: if: %v", itemLabel("sla", i, p.Name), err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func label(list string, i int, name string) string {
+func itemLabel(list string, i int, name string) string {
 	if name == "" {
 		return fmt.Sprintf("%s[%d]", list, i)
 	}
@@ -564,15 +564,41 @@ func nilIfEmpty[S ~[]E, E any](s S) S {
 // nothing. Every problem is reported, each naming the line at fault when the
 // config was parsed from a file.
 func (c *Config) Validate() error {
-	var errs []*ParseError
-	add := func(key, format string, a ...any) { errs = append(errs, c.errorAt(key, format, a...)) }
+	v := &configCheck{c: c}
+	v.agents()
+	v.teams()
+	v.calendars()
+	v.rules()
+	v.policies()
+	v.settings()
+	errs := v.errs
+	slices.SortStableFunc(errs, func(a, b *ParseError) int { return cmp.Compare(a.Line, b.Line) })
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return errors.Join(out...)
+}
 
-	// Agents.
+// configCheck collects the problems Validate finds.
+type configCheck struct {
+	c    *Config
+	errs []*ParseError
+}
+
+func (v *configCheck) add(key, format string, a ...any) {
+	v.errs = append(v.errs, v.c.errorAt(key, format, a...))
+}
+
+// agents checks the agents: handles unique and well formed, addresses owned
+// once, calendars known.
+func (v *configCheck) agents() {
+	c, add := v.c, v.add
 	handles := map[string]int{}
 	addrs := map[string]string{}
 	for i, a := range c.Agents {
 		key := fmt.Sprintf("agents[%d]", i)
-		lbl := label("agents", i, a.Handle)
+		lbl := itemLabel("agents", i, a.Handle)
 		switch {
 		case strings.TrimSpace(a.Handle) == "":
 			add(key, "%s: no handle; give the agent a short handle such as handle: hans", lbl)
@@ -606,12 +632,15 @@ func (c *Config) Validate() error {
 			add(key+".calendar", "%s: unknown calendar %q%s", lbl, a.Calendar, c.calendarHint())
 		}
 	}
+}
 
-	// Teams.
+// teams checks listed teams: named once, calendars known.
+func (v *configCheck) teams() {
+	c, add := v.c, v.add
 	teams := map[string]int{}
 	for i, t := range c.Teams {
 		key := fmt.Sprintf("teams[%d]", i)
-		lbl := label("teams", i, t.Name)
+		lbl := itemLabel("teams", i, t.Name)
 		if strings.TrimSpace(t.Name) == "" {
 			add(key, "%s: no name", lbl)
 		} else if j, ok := teams[strings.ToLower(t.Name)]; ok {
@@ -623,8 +652,12 @@ func (c *Config) Validate() error {
 			add(key+".calendar", "%s: unknown calendar %q%s", lbl, t.Calendar, c.calendarHint())
 		}
 	}
+}
 
-	// Calendars.
+// calendars checks calendars: zones load, hours and holidays parse,
+// business_hours names one.
+func (v *configCheck) calendars() {
+	c, add := v.c, v.add
 	for _, name := range slices.Sorted(maps.Keys(c.Calendars)) {
 		cal := c.Calendars[name]
 		key := "calendars." + name
@@ -663,12 +696,16 @@ func (c *Config) Validate() error {
 	if c.BusinessHours != "" && !c.hasCalendar(c.BusinessHours) {
 		add("business_hours", "business_hours: unknown calendar %q%s", c.BusinessHours, c.calendarHint())
 	}
+}
 
-	// Rules.
+// rules checks rules: named, conditioned, and naming only agents, teams,
+// priorities and policies that exist.
+func (v *configCheck) rules() {
+	c, add := v.c, v.add
 	ruleNames := map[string]int{}
 	for i, r := range c.Rules {
 		key := fmt.Sprintf("rules[%d]", i)
-		lbl := label("rules", i, r.Name)
+		lbl := itemLabel("rules", i, r.Name)
 		if strings.TrimSpace(r.Name) == "" {
 			add(key, "%s: no name; name the rule so logs and errors can refer to it", lbl)
 		} else if j, ok := ruleNames[r.Name]; ok {
@@ -712,12 +749,16 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+}
 
-	// SLA policies.
+// policies checks SLA policies: named once, calendars known, targets by known
+// priority and parseable.
+func (v *configCheck) policies() {
+	c, add := v.c, v.add
 	policies := map[string]int{}
 	for i, p := range c.SLA {
 		key := fmt.Sprintf("sla[%d]", i)
-		lbl := label("sla", i, p.Name)
+		lbl := itemLabel("sla", i, p.Name)
 		if strings.TrimSpace(p.Name) == "" {
 			add(key, "%s: no name", lbl)
 		} else if j, ok := policies[p.Name]; ok {
@@ -753,8 +794,11 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+}
 
-	// Reports, replies and mail.
+// settings checks the desk's settings for reports, replies and mail.
+func (v *configCheck) settings() {
+	c, add := v.c, v.add
 	if c.FCRDays < 0 {
 		add("fcr_days", "fcr_days: want a number of days, 1 or more")
 	} else if c.FCRDays == 0 && c.src != nil {
@@ -805,13 +849,6 @@ func (c *Config) Validate() error {
 			add("kb.base_url", "kb: base_url %q is not an http or https address", c.KB.BaseURL)
 		}
 	}
-
-	slices.SortStableFunc(errs, func(a, b *ParseError) int { return cmp.Compare(a.Line, b.Line) })
-	out := make([]error, len(errs))
-	for i, e := range errs {
-		out[i] = e
-	}
-	return errors.Join(out...)
 }
 
 func (c *Config) hasCalendar(name string) bool {
@@ -869,10 +906,10 @@ func RenderConfig(c *Config) []byte {
 	return b.Bytes()
 }
 
-// span is an SLA or rate-limit duration as written: "90m", "1h30m", "3d",
+// slaSpan is an SLA or rate-limit duration as written: "90m", "1h30m", "3d",
 // "2w". Days and weeks are kept apart from hours because in business hours
 // they mean business days (see BusinessCalendar.AddDays).
-type span struct {
+type slaSpan struct {
 	weeks, days int
 	dur         time.Duration // hours and minutes
 }
@@ -880,8 +917,8 @@ type span struct {
 // maxSpan bounds targets so arithmetic stays fast and cannot overflow.
 const maxSpan = 366 * 24 * time.Hour
 
-func parseSpan(s string) (span, error) {
-	var sp span
+func parseSpan(s string) (slaSpan, error) {
+	var sp slaSpan
 	src := s
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -925,7 +962,7 @@ func parseSpan(s string) (span, error) {
 	return sp, nil
 }
 
-// clock is the span in calendar hours: a day is 24 hours, a week 7 days.
-func (sp span) clock() time.Duration {
+// clock is the slaSpan in calendar hours: a day is 24 hours, a week 7 days.
+func (sp slaSpan) clock() time.Duration {
 	return time.Duration(sp.weeks*7+sp.days)*24*time.Hour + sp.dur
 }

@@ -1,8 +1,11 @@
 package ticket
 
 import (
+	"maps"
+	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -224,12 +227,12 @@ func TestConfigAliasBomb(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
 	for i := 1; i < 30; i++ {
-		b.WriteString("a" + itoa(i) + ": &a" + itoa(i) + " [")
+		b.WriteString("a" + strconv.Itoa(i) + ": &a" + strconv.Itoa(i) + " [")
 		for j := range 10 {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("*a" + itoa(i-1))
+			b.WriteString("*a" + strconv.Itoa(i-1))
 		}
 		b.WriteString("]\n")
 	}
@@ -242,8 +245,6 @@ func TestConfigAliasBomb(t *testing.T) {
 		t.Fatalf("rejecting took %s", d)
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestConfigValidateInCode(t *testing.T) {
 	c := &Config{Agents: []Agent{{Handle: "a"}, {Handle: "A"}}, Rules: []Rule{{Name: "r", If: "true", Then: Actions{Priority: "top"}}}}
@@ -261,7 +262,7 @@ func TestConfigCheckConditions(t *testing.T) {
 	}
 	err = c.CheckConditions(func(cond string) error {
 		if strings.Contains(cond, "language") {
-			return errorString(`unknown field "language"`)
+			return configTestError(`unknown field "language"`)
 		}
 		return nil
 	})
@@ -271,9 +272,9 @@ func TestConfigCheckConditions(t *testing.T) {
 	}
 }
 
-type errorString string
+type configTestError string
 
-func (e errorString) Error() string { return string(e) }
+func (e configTestError) Error() string { return string(e) }
 
 func TestConfigRenderDefault(t *testing.T) {
 	c := DefaultConfig("Acme", "help@example.com")
@@ -356,4 +357,83 @@ func TestConfigDocExample(t *testing.T) {
 		t.Fatalf("example read as %+v", c)
 	}
 	assertConfigRoundTrip(t, c)
+}
+
+// TestConfigRoundTripProperty renders random valid configs, full of text
+// that means something to YAML, and reads them back.
+func TestConfigRoundTripProperty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	hostile := []string{"plain", "with: colon", "# hash", "- dash", "'single'", `"double"`, "a\nb", " lead", "trail ",
+		"~", "null", "true", "no", "0x1F", "1e3", "2026-12-24", "&anchor", "*alias", "{x}", "[y]", "ümlaut ✓", "tab\there", "%percent", "@at", "|", ">"}
+	text := func() string {
+		if rng.IntN(4) == 0 {
+			return ""
+		}
+		return hostile[rng.IntN(len(hostile))]
+	}
+	list := func() []string {
+		var xs []string
+		for range rng.IntN(3) {
+			if s := text(); s != "" {
+				xs = append(xs, s)
+			}
+		}
+		return xs
+	}
+	for i := range 300 {
+		c := &Config{Name: text(), Email: text(), BusinessHours: "", FCRDays: rng.IntN(3), Sendmail: ""}
+		if rng.IntN(2) == 0 {
+			b := rng.IntN(2) == 0
+			c.Commit = &b
+		}
+		c.Calendars = map[string]Calendar{}
+		for k := range rng.IntN(3) {
+			name := "cal" + strconv.Itoa(k) + text()
+			c.Calendars[name] = Calendar{Timezone: []string{"UTC", "Europe/Berlin", "America/New_York"}[rng.IntN(3)],
+				Hours:    map[string]string{"mon-fri": "09:00-17:00", "sat": "10:00-12:00, 13:00-15:00"},
+				Holidays: []string{"2026-12-24", "2027-01-01"}[:rng.IntN(3)]}
+			c.BusinessHours = name
+		}
+		cals := slices.Sorted(maps.Keys(c.Calendars))
+		cal := func() string {
+			if len(cals) == 0 || rng.IntN(2) == 0 {
+				return ""
+			}
+			return cals[rng.IntN(len(cals))]
+		}
+		for k := range rng.IntN(3) {
+			c.Agents = append(c.Agents, Agent{Handle: "agent" + strconv.Itoa(k), Name: text(), Teams: list(),
+				Languages: list(), Calendar: cal(), Away: rng.IntN(2) == 0, Signature: text()})
+		}
+		for k := range rng.IntN(3) {
+			c.SLA = append(c.SLA, SLAPolicy{Name: "policy " + strconv.Itoa(k) + text(), If: text(), Calendar: cal(),
+				Targets: map[string]SLATargets{"urgent": {FirstResponse: "1h", Resolution: "1d4h"}, "low": {NextResponse: "2w"}}})
+		}
+		for k := range rng.IntN(4) {
+			r := Rule{Name: "rule " + strconv.Itoa(k) + text(), If: "x" + text(), Stop: rng.IntN(2) == 0,
+				Then: Actions{Tag: list(), Reply: text()}}
+			if rng.IntN(2) == 0 {
+				r.On = StringList{"message"}
+			}
+			if len(c.SLA) > 0 {
+				r.Then.SLA = c.SLA[0].Name
+			}
+			if rng.IntN(2) == 0 {
+				r.Then.Set = map[string]string{"k" + text(): text()}
+			}
+			c.Rules = append(c.Rules, r)
+		}
+		if rng.IntN(2) == 0 {
+			c.SMTP = SMTP{Host: "smtp.example.com", Port: rng.IntN(2) * 465, TLS: "implicit", Username: text(), PasswordEnv: "P"}
+		} else if rng.IntN(2) == 0 {
+			c.Sendmail = "/usr/sbin/sendmail -t"
+		}
+		c.Autoreply = Autoreply{Limit: rng.IntN(3), Per: []string{"", "3h", "90m"}[rng.IntN(3)]}
+		c.KB = KB{Title: text()}
+		c.normalize()
+		if err := c.Validate(); err != nil {
+			t.Fatalf("case %d: generated config is invalid: %v", i, err)
+		}
+		assertConfigRoundTrip(t, c)
+	}
 }

@@ -89,7 +89,7 @@ func statusTimeline(t *Ticket) []statusChange {
 
 // counts reports whether SLA clocks run in status s: only while the ticket
 // waits on the desk (new or open).
-func counts(s Status) bool { return s == StatusNew || s == StatusOpen }
+func slaCounts(s Status) bool { return s == StatusNew || s == StatusOpen }
 
 // EvalSLA measures a ticket against policy p, in the business hours of cal
 // (nil: calendar hours) as seen at now. A clock whose time left is at most
@@ -113,7 +113,7 @@ func EvalSLA(t *Ticket, p *SLAPolicy, cal *BusinessCalendar, now time.Time, atRi
 	var firstMet, cycleStart, cycleMet, waiting time.Time
 	for _, e := range entries {
 		switch {
-		case answers(e):
+		case endsWait(e):
 			if firstMet.IsZero() {
 				firstMet = e.At
 				continue
@@ -149,7 +149,7 @@ func EvalSLA(t *Ticket, p *SLAPolicy, cal *BusinessCalendar, now time.Time, atRi
 
 // answers reports whether an entry ends a wait for the desk: a public reply
 // by a person, or the ticket being resolved or closed.
-func answers(e Entry) bool {
+func endsWait(e Entry) bool {
 	return (e.Kind == KindReply && e.Auto == "") || (e.Kind == KindEvent && e.Status != "" && !e.Status.Active())
 }
 
@@ -180,7 +180,7 @@ type slaEval struct {
 	tl     []statusChange
 }
 
-func (ev *slaEval) clock(target string, start, met time.Time, sp span) SLAClock {
+func (ev *slaEval) clock(target string, start, met time.Time, sp slaSpan) SLAClock {
 	cal := ev.cal
 	goal := cal.business(start, sp)
 	end := met
@@ -207,7 +207,7 @@ func (ev *slaEval) clock(target string, start, met time.Time, sp span) SLAClock 
 			continue
 		}
 		n := cal.Between(a, b)
-		if !counts(ch.status) {
+		if !slaCounts(ch.status) {
 			c.Paused += n
 			continue
 		}
@@ -225,7 +225,7 @@ func (ev *slaEval) clock(target string, start, met time.Time, sp span) SLAClock 
 		c.State = SLAMet
 	case !met.IsZero() || c.Elapsed >= goal:
 		c.State = SLABreached
-	case !counts(current):
+	case !slaCounts(current):
 		c.State = SLAPaused
 	case c.Left <= ev.atRisk:
 		c.State = SLAAtRisk
@@ -294,10 +294,10 @@ func (c *Config) Working(a *Agent, at time.Time) bool {
 	return cal.Open(at)
 }
 
-// business is the business time a span stands for when it starts at start:
+// business is the business time a slaSpan stands for when it starts at start:
 // hours and minutes are business hours; days and weeks are business days
 // (a week being as many days as the calendar has open weekdays).
-func (c *BusinessCalendar) business(start time.Time, sp span) time.Duration {
+func (c *BusinessCalendar) business(start time.Time, sp slaSpan) time.Duration {
 	if c == nil {
 		return sp.clock()
 	}

@@ -23,12 +23,12 @@ type slaStep struct {
 
 func slaTicket(t *testing.T, prio Priority, created string, steps ...slaStep) *Ticket {
 	t.Helper()
-	loc := berlin(t)
-	tk := &Ticket{ID: "7kq2m9", Title: "x", Status: StatusNew, Priority: prio, Created: wall(t, loc, created)}
+	loc := berlinZone(t)
+	tk := &Ticket{ID: "7kq2m9", Title: "x", Status: StatusNew, Priority: prio, Created: calWall(t, loc, created)}
 	tk.Updated = tk.Created
 	tk.Append(Entry{Kind: KindMessage, Author: "c@example.com", At: tk.Created, Body: "help"})
 	for _, s := range steps {
-		at := wall(t, loc, s.at)
+		at := calWall(t, loc, s.at)
 		switch s.do {
 		case "message":
 			tk.AddMessage(Entry{Author: "c@example.com", At: at, Body: "more"})
@@ -53,7 +53,7 @@ func slaTicket(t *testing.T, prio Priority, created string, steps ...slaStep) *T
 	return tk
 }
 
-func berlin(t testing.TB) *time.Location {
+func berlinZone(t testing.TB) *time.Location {
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
@@ -234,10 +234,10 @@ func TestSLAClocks(t *testing.T) {
 			want: nil,
 		},
 	}
-	loc := berlin(t)
+	loc := berlinZone(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			now := wall(t, loc, tt.now)
+			now := calWall(t, loc, tt.now)
 			got := EvalSLA(tt.tk(t), testPolicy, tt.cal, now, time.Hour)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d clocks, want %d: %+v", len(got), len(tt.want), got)
@@ -246,10 +246,10 @@ func TestSLAClocks(t *testing.T) {
 				g := got[i]
 				var met time.Time
 				if w.met != "" {
-					met = wall(t, loc, w.met)
+					met = calWall(t, loc, w.met)
 				}
 				ok := g.Target == w.target && g.State == w.state && g.Policy == "standard" &&
-					g.Started.Equal(wall(t, loc, w.started)) && g.Due.Equal(wall(t, loc, w.due)) && g.Met.Equal(met) &&
+					g.Started.Equal(calWall(t, loc, w.started)) && g.Due.Equal(calWall(t, loc, w.due)) && g.Met.Equal(met) &&
 					g.Elapsed == w.elapsed && g.Paused == w.paused && g.Left == w.left
 				if !ok {
 					t.Errorf("clock %d:\n got %s %s started %s due %s met %s elapsed %s paused %s left %s\nwant %+v",
@@ -262,10 +262,10 @@ func TestSLAClocks(t *testing.T) {
 }
 
 func TestSLANoEvents(t *testing.T) {
-	loc := berlin(t)
+	loc := berlinZone(t)
 	// A hand-written ticket without events has had its status since created.
-	tk := &Ticket{Status: StatusPending, Priority: PriorityNormal, Created: wall(t, loc, "2026-11-23 09:00")}
-	got := EvalSLA(tk, testPolicy, nil, wall(t, loc, "2026-11-23 12:00"), 0)
+	tk := &Ticket{Status: StatusPending, Priority: PriorityNormal, Created: calWall(t, loc, "2026-11-23 09:00")}
+	got := EvalSLA(tk, testPolicy, nil, calWall(t, loc, "2026-11-23 12:00"), 0)
 	if len(got) != 2 || got[0].State != SLAPaused || got[0].Paused != 3*time.Hour || got[0].Elapsed != 0 {
 		t.Fatalf("got %+v", got)
 	}
@@ -317,7 +317,7 @@ func TestSLAWorking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc := berlin(t)
+	loc := berlinZone(t)
 	tests := []struct {
 		who, at string
 		want    bool
@@ -329,7 +329,7 @@ func TestSLAWorking(t *testing.T) {
 		{"eva", "2026-11-23 10:00", false},
 	}
 	for _, tt := range tests {
-		if got := c.Working(c.Agent(tt.who), wall(t, loc, tt.at)); got != tt.want {
+		if got := c.Working(c.Agent(tt.who), calWall(t, loc, tt.at)); got != tt.want {
 			t.Errorf("Working(%s, %s) = %v", tt.who, tt.at, got)
 		}
 	}
