@@ -1,0 +1,50 @@
+#!/bin/sh
+# Reproducible benchmarks at 10,000 and 100,000 generated tickets, each figure
+# beside the cost of its physical limit (reading the same files, the git CLI),
+# measured in the same run. Prints medians and ratios as Markdown rows.
+#
+#   sh scripts/bench.sh            # 10000 and 100000 tickets
+#   SIZES=10000 RUNS=3 sh scripts/bench.sh
+#
+# Generated desks are cached in bench/out/ (not committed).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/bench/out"
+mkdir -p "$out/bin"
+cd "$root"
+go build -o "$out/bin/ticket" ./cmd/ticket
+go build -o "$out/bin/benchtime" ./internal/benchtime
+go build -o "$out/bin/benchgen" ./internal/benchgen
+PATH="$out/bin:$PATH"
+export PATH
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@shop.example GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@shop.example
+export TICKET_NOW=2026-11-20T12:00:00Z
+runs=${RUNS:-5}
+
+row() { # label ours reference
+	ours=$(benchtime -runs "$runs" -label "$1" -- "$2")
+	ref=$(benchtime -runs "$runs" -label ref -- "$3")
+	printf '%s\t%s\n' "$ours" "$ref" | awk -F'\t' -v n="$n" -v cmd="$2" -v refcmd="$3" '{
+		printf "| %s | %s | `%s` %.3f s | `%s` %.3f s | %.2f× | %s MB |\n", n, $1, cmd, $2, refcmd, $7, $2/$7, $5 }'
+}
+
+echo "| tickets | what | ticket (median) | reference (median) | ratio | peak RSS |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for n in ${SIZES:-10000 100000}; do
+	d="$out/desk$n"
+	if [ ! -d "$d/.ticket" ]; then
+		benchgen -n "$n" -o "$d" >/dev/null 2>&1
+	fi
+	cd "$d"
+	git gc -q --auto >/dev/null 2>&1 || true
+	id=$(ticket list --all --limit 1 --json --jq '.[0].id')
+	path=$(ticket show "$id" --json --jq .path)
+	row "list --json (default filters)" "ticket list --json >/dev/null" "git ls-files -z tickets | xargs -0 cat >/dev/null"
+	row "list --json --all" "ticket list --json --all >/dev/null" "git ls-files -z tickets | xargs -0 cat >/dev/null"
+	row "show PREFIX" "ticket show ${id%??} --json >/dev/null" "git cat-file -p HEAD:$path >/dev/null"
+	row "new (with its commit)" "ticket new 'Bench ticket' -m hi >/dev/null" \
+		"f=\$(mktemp tickets/zz-XXXXXX.md); echo x >\"\$f\"; git add \"\$f\" && git commit -q -m bench"
+	row "log ID" "ticket log $id >/dev/null" "git log --format=%H -- $path >/dev/null"
+	row "git ls-files (floor)" "git ls-files tickets >/dev/null" "true"
+	cd "$root"
+done
