@@ -215,7 +215,7 @@ func TestApplyKeepsExecutableBit(t *testing.T) {
 func TestApplyRejectsBadPaths(t *testing.T) {
 	repo := newRepo(t)
 	s := openStore(t, repo)
-	for _, p := range []string{"../x", "/abs", ".git/config", "a/.git/x", ""} {
+	for _, p := range []string{"../x", "/abs", ".git/config", "a/.git/x", "", "a/..", "nul\x00.md"} {
 		if _, err := s.Apply([]Change{{Path: p, Data: []byte("x")}}, CommitOptions{Message: "m"}); err == nil {
 			t.Errorf("Apply(%q) succeeded", p)
 		}
@@ -282,4 +282,46 @@ func TestApplyIndexVersion4(t *testing.T) {
 	}
 	assertClean(t, repo)
 	assertIndexTreeMatchesHead(t, repo)
+}
+
+func TestApplyWithPackedRefs(t *testing.T) {
+	repo := newRepo(t)
+	commitAll(t, repo, "start")
+	gitc(t, repo, "pack-refs", "--all")
+	s := openStore(t, repo)
+	if _, h, err := s.Head(); err != nil || h == "" {
+		t.Fatalf("Head() with packed refs = %q, %v", h, err)
+	}
+	hash, err := s.Apply([]Change{{Path: "a.md", Data: []byte("a\n")}}, CommitOptions{Message: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(gitc(t, repo, "rev-parse", "main")); got != hash {
+		t.Errorf("main = %s, want %s", got, hash)
+	}
+	if got := gitc(t, repo, "log", "--format=%s"); got != "a\nstart\n" {
+		t.Errorf("log = %q", got)
+	}
+	assertClean(t, repo)
+}
+
+func TestApplyOnDetachedHead(t *testing.T) {
+	repo := newRepo(t)
+	commitAll(t, repo, "start")
+	gitc(t, repo, "checkout", "-q", "--detach")
+	s := openStore(t, repo)
+	hash, err := s.Apply([]Change{{Path: "a.md", Data: []byte("a\n")}}, CommitOptions{Message: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD")); got != hash {
+		t.Errorf("HEAD = %s, want %s", got, hash)
+	}
+	if got := gitc(t, repo, "log", "-1", "--format=%s", "main"); got != "start\n" {
+		t.Errorf("main moved: %q", got)
+	}
+	if b, h, _ := s.Head(); b != "" || h != hash {
+		t.Errorf("Head() = %q, %q", b, h)
+	}
+	assertClean(t, repo)
 }

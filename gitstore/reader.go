@@ -36,6 +36,9 @@ type Reader interface {
 // ("" for the desk itself).
 func cleanRel(p string) (string, error) {
 	p = strings.ReplaceAll(p, "\\", "/")
+	if strings.ContainsRune(p, 0) {
+		return "", fmt.Errorf("%q: path holds a NUL byte", p)
+	}
 	if path.IsAbs(p) {
 		return "", fmt.Errorf("%s: path must be relative to the desk", p)
 	}
