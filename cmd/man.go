@@ -32,6 +32,9 @@ func writeDocs(root *cobra.Command, dir string, markdown bool, app *App) error {
 		return err
 	}
 	root.DisableAutoGenTag = true
+	// The completion command is added at execution; add it here too so the
+	// docs are the same however writeDocs is reached.
+	root.InitDefaultCompletionCmd()
 	if markdown {
 		if err := doc.GenMarkdownTree(root, dir); err != nil {
 			return err
