@@ -62,7 +62,7 @@ func (p *parser) walk(h header, body []byte, depth int, wantText bool, parent st
 	attached := disp == "attachment" || filename != "" && len(p.texts) > 0
 	if isText && !attached {
 		if wantText {
-			p.addText(ct, params["charset"], data)
+			p.addText(ct, params, data)
 		}
 		return
 	}
@@ -91,7 +91,7 @@ func (p *parser) walkMultipart(ct string, params map[string]string, body []byte,
 		if boundary == "" {
 			p.warn(ct + " without boundary read as text")
 			if wantText {
-				p.addText("text/plain", "", body)
+				p.addText("text/plain", nil, body)
 			}
 			return
 		}
@@ -101,7 +101,7 @@ func (p *parser) walkMultipart(ct string, params map[string]string, body []byte,
 	if len(parts) == 0 {
 		p.warn(ct + " with no parts read as text")
 		if wantText {
-			p.addText("text/plain", "", body)
+			p.addText("text/plain", nil, body)
 		}
 		return
 	}
@@ -311,7 +311,8 @@ func quotedPrintable(b []byte) (out []byte, clean bool) {
 var metaCharsetRe = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?([a-z0-9_.:-]+)`)
 
 // addText decodes a body text part and queues it for the message text.
-func (p *parser) addText(ct, cs string, data []byte) {
+func (p *parser) addText(ct string, params map[string]string, data []byte) {
+	cs := params["charset"]
 	if ct == "text/html" && cs == "" {
 		head := data
 		if len(head) > 4096 {
@@ -325,9 +326,12 @@ func (p *parser) addText(ct, cs string, data []byte) {
 	if w != "" {
 		p.warn(w)
 	}
-	if ct == "text/html" {
+	switch {
+	case ct == "text/html":
 		s = htmlToMarkdown(s)
 		p.fromHTML = true
+	case strings.EqualFold(params["format"], "flowed"):
+		s = unflow(strings.ReplaceAll(s, "\r\n", "\n"), strings.EqualFold(params["delsp"], "yes"))
 	}
 	if strings.TrimSpace(s) != "" {
 		p.texts = append(p.texts, s)
@@ -336,7 +340,7 @@ func (p *parser) addText(ct, cs string, data []byte) {
 
 var (
 	dropBlockRe = regexp.MustCompile(`(?is)<(script|style|head|title|noscript|template|iframe|object)\b.*?</(script|style|head|title|noscript|template|iframe|object)\s*>`)
-	htmlTagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
+	htmlTagRe   = regexp.MustCompile(`(?s)<[^>]*>`)
 )
 
 // htmlToMarkdown renders HTML mail as readable Markdown. Scripts, styles
@@ -348,4 +352,48 @@ func htmlToMarkdown(s string) string {
 		md = htmlTagRe.ReplaceAllString(s, " ")
 	}
 	return md
+}
+
+// unflow joins the soft line breaks of RFC 3676 format=flowed text: a line
+// ending in a space continues on the next line of the same quote depth.
+// Space-stuffing is removed and quoted lines are written as "> text".
+func unflow(s string, delsp bool) string {
+	var out []string
+	var cur strings.Builder
+	depth, open := 0, false
+	prefix := func(d int) string {
+		if d == 0 {
+			return ""
+		}
+		return strings.Repeat(">", d) + " "
+	}
+	for _, l := range strings.Split(s, "\n") {
+		d := 0
+		for d < len(l) && l[d] == '>' {
+			d++
+		}
+		body := strings.TrimPrefix(l[d:], " ")
+		if open && d != depth {
+			out = append(out, prefix(depth)+cur.String())
+			cur.Reset()
+			open = false
+		}
+		flowed := strings.HasSuffix(body, " ") && body != "-- "
+		if flowed && delsp {
+			body = body[:len(body)-1]
+		}
+		cur.WriteString(body)
+		depth = d
+		if flowed {
+			open = true
+			continue
+		}
+		out = append(out, prefix(d)+cur.String())
+		cur.Reset()
+		open = false
+	}
+	if open {
+		out = append(out, prefix(depth)+cur.String())
+	}
+	return strings.Join(out, "\n")
 }

@@ -119,6 +119,10 @@ func decodeCharset(name string, b []byte) (s string, warn string) {
 		if utf8.Valid(b) {
 			return string(b), ""
 		}
+		if !hasUTF8Multibyte(b) {
+			// Not one UTF-8 sequence: the label is wrong, not the bytes.
+			return decodeWith(charmap.Windows1252, b), "text labelled " + quoteLabel(name) + " is not UTF-8, read as windows-1252"
+		}
 		return strings.ToValidUTF8(string(b), "\uFFFD"), "invalid UTF-8 in " + quoteLabel(name) + " text replaced"
 	case isASCIILabel(cs):
 		return guess8bit(b, ""), ""
@@ -147,6 +151,19 @@ func decodeCharset(name string, b []byte) (s string, warn string) {
 
 func quoteLabel(s string) string {
 	return "\"" + sanitizeLine(s, 40) + "\""
+}
+
+// hasUTF8Multibyte reports whether b holds at least one valid multi-byte
+// UTF-8 sequence.
+func hasUTF8Multibyte(b []byte) bool {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if size > 1 && r != utf8.RuneError {
+			return true
+		}
+		b = b[size:]
+	}
+	return false
 }
 
 // decodeWith decodes b; on a decoder error it keeps what was decoded and

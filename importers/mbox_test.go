@@ -37,9 +37,9 @@ func withEOL(s, eol string) string { return strings.ReplaceAll(s, "\n", eol) }
 var eols = []struct{ name, eol string }{{"LF", "\n"}, {"CRLF", "\r\n"}, {"CR", "\r"}}
 
 const (
-	mboxoHead1 = "From: Alice <alice@example.com>\nSubject: first\nMessage-ID: <mboxo-1@example.com>\n\n"
-	mboxoHead2 = "From: Bob <bob@example.com>\nSubject: second\nMessage-ID: <mboxo-2@example.com>\n\n"
-	mboxoHead3 = "From: Carol <carol@example.com>\nSubject: third\nMessage-ID: <mboxo-3@example.com>\n\n"
+	mboxoHead1  = "From: Alice <alice@example.com>\nSubject: first\nMessage-ID: <mboxo-1@example.com>\n\n"
+	mboxoHead2  = "From: Bob <bob@example.com>\nSubject: second\nMessage-ID: <mboxo-2@example.com>\n\n"
+	mboxoHead3  = "From: Carol <carol@example.com>\nSubject: third\nMessage-ID: <mboxo-3@example.com>\n\n"
 	mboxrdHead1 = "From: Alice <alice@example.com>\nSubject: first\nMessage-ID: <mboxrd-1@example.com>\n\n"
 	mboxrdHead2 = "From: Bob <bob@example.com>\nSubject: second\nMessage-ID: <mboxrd-2@example.com>\n\n"
 )

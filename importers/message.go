@@ -99,7 +99,7 @@ var ErrNotMail = errors.New("no mail header found")
 func Parse(raw []byte, opt Options) (*Message, error) {
 	opt = opt.withDefaults()
 	if int64(len(raw)) > opt.MaxSize {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), opt.MaxSize)
+		return nil, fmt.Errorf("%w: %s%d bytes, limit %d", ErrTooLarge, peekMessageID(raw), len(raw), opt.MaxSize)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, fmt.Errorf("%w: empty input", ErrNotMail)
@@ -117,6 +117,20 @@ func Parse(raw []byte, opt Options) (*Message, error) {
 	p.readBody(h, body)
 	p.finish()
 	return m, nil
+}
+
+// peekMessageID names a refused message by its Message-ID ("<id>: "), read
+// from the first 64 KiB, or returns "".
+func peekMessageID(raw []byte) string {
+	if len(raw) > 64<<10 {
+		raw = raw[:64<<10]
+	}
+	raw = bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+	h, _ := splitHeader(raw, defaultMaxLine, func(string) {})
+	if id := firstID(h.get("Message-ID")); id != "" {
+		return "<" + id + ">: "
+	}
+	return ""
 }
 
 func firstLine(b []byte) string {

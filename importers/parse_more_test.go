@@ -102,6 +102,7 @@ func TestParseErrors(t *testing.T) {
 		{"no header", "Hello, this is just text.\nNo header here.\n", Options{}, ErrNotMail, `no mail header found: first line "Hello, this is just text."`},
 		{"binary", "\x89PNG\r\n\x1a\n\x00\x00", Options{}, ErrNotMail, "no mail header found: first line \"\uFFFDPNG\""},
 		{"too large", "Subject: x\n\n" + strings.Repeat("a", 100), Options{MaxSize: 50}, ErrTooLarge, "message too large: 112 bytes, limit 50"},
+		{"too large with id", "Message-ID: <big@example.com>\r\n\r\n" + strings.Repeat("a", 100), Options{MaxSize: 50}, ErrTooLarge, "message too large: <big@example.com>: 133 bytes, limit 50"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

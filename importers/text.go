@@ -24,7 +24,9 @@ func cleanText(s string, maxLine int) string {
 	lines := strings.Split(s, "\n")
 	out := make([]string, 0, len(lines))
 	for _, l := range lines {
-		l = strings.TrimRight(l, " \t\u00a0")
+		if l != "-- " { // the signature separator keeps its space
+			l = strings.TrimRight(l, " \t\u00a0")
+		}
 		for maxLine > 0 && len(l) > maxLine {
 			cut := cutUTF8(l, maxLine)
 			if cut == "" {
