@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -74,8 +75,11 @@ func (a *App) Desk() (*desk.Desk, error) {
 		dir = "."
 	}
 	d, err := desk.Open(dir, a.Now)
-	if err != nil {
+	if errors.Is(err, gitstore.ErrNoDesk) {
 		return nil, withHint(err, "run `ticket init` to make this folder a desk, or use -C DIR")
+	}
+	if err != nil {
+		return nil, err
 	}
 	a.desk = d
 	return d, nil
