@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -363,5 +364,29 @@ func TestQueryCache(t *testing.T) {
 	}
 	if ok, err := q1.MatchTicket(queryTicket(), queryNow); !ok || err != nil {
 		t.Errorf("MatchTicket = %v, %v", ok, err)
+	}
+}
+
+// One compiled query serves many goroutines, as when tickets are filtered
+// in parallel.
+func TestQueryConcurrent(t *testing.T) {
+	q := MustCompileQuery(`"billing" in tags && created > ago("7d") && body contains "Danke"`)
+	tk := queryTicket()
+	done := make(chan error)
+	for range 8 {
+		go func() {
+			for range 200 {
+				if ok, err := q.MatchTicket(tk, queryNow); err != nil || !ok {
+					done <- fmt.Errorf("MatchTicket = %v, %v", ok, err)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
