@@ -136,8 +136,9 @@ var (
 	bareAddrRe  = regexp.MustCompile(`[^\s<>()",;:\[\]]+@[^\s<>()",;:\[\]]+`)
 )
 
-// parseAddressList parses an address header with go-message and, when it
-// refuses, splits the list by hand and salvages each address.
+// parseAddressList parses an address header with net/mail (the parser
+// go-message's mail package wraps) and our lenient charsets; when it
+// refuses, it splits the list by hand and salvages each address.
 func (p *parser) parseAddressList(v string) []Address {
 	raw := strings.TrimSpace(v)
 	if raw == "" {
@@ -148,13 +149,6 @@ func (p *parser) parseAddressList(v string) []Address {
 	}
 	ap := mail.AddressParser{WordDecoder: newWordDecoder()}
 	if list, err := ap.ParseList(raw); err == nil {
-		out := make([]Address, 0, len(list))
-		for _, a := range list {
-			out = append(out, Address{Name: cleanName(decodeWords(a.Name, p.warn)), Email: sanitizeLine(a.Address, 320)})
-		}
-		return out
-	}
-	if list, err := gmmail.ParseAddressList(raw); err == nil {
 		out := make([]Address, 0, len(list))
 		for _, a := range list {
 			out = append(out, Address{Name: cleanName(decodeWords(a.Name, p.warn)), Email: sanitizeLine(a.Address, 320)})

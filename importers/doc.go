@@ -8,16 +8,20 @@
 // # Parsing one message
 //
 // Parse returns an error only when nothing useful can be read: empty input,
-// input above Options.MaxSize (ErrTooLarge), or bytes with no header field
-// at all (ErrNotMail). The caller quarantines such input with err.Error() as
-// the reason. Everything else is repaired, and each repair is noted in
-// Message.Warnings in words a person can act on.
+// input above Options.MaxSize (ErrTooLarge; the error names the
+// Message-ID when one can be seen), or bytes with no header field at all
+// (ErrNotMail). The caller quarantines such input with err.Error() as the
+// reason and wraps it with where the bytes came from (file, mbox number
+// and offset). Everything else is repaired, and each repair is noted in
+// Message.Warnings (at most 100) in words a person can act on. Parse is
+// deterministic: the same bytes always give the same Message.
 //
 // The header block is cleaned before go-message sees it: CRLF and CR-only
 // line ends become LF (Message.Raw keeps the original bytes); a leading
 // mbox From_ line is dropped; header names with spaces ("Message ID") are
 // joined with dashes; unindented continuation lines are joined to the field
-// above; over-long lines are cut at Options.MaxLineBytes. Raw 8-bit bytes in
+// above; over-long lines and unfolded fields are cut at
+// Options.MaxLineBytes; fields after the 2,000th are ignored. Raw 8-bit bytes in
 // a header are read as UTF-8 when valid, else in the charset of the first
 // charset parameter of the message, else as windows-1252. RFC 2047 encoded
 // words are decoded with adjacent words of one charset joined first, so a
@@ -35,7 +39,10 @@
 // TIS-620 and ISO-8859-11 as windows-874, ks_c_5601-1987 as EUC-KR. UTF-7
 // (RFC 2152) and UTF-16 (BOM-aware) are built in. An unknown label reads as
 // UTF-8 when the bytes are valid UTF-8, else as windows-1252, with a
-// warning. Every string in a Message is valid UTF-8 without NUL.
+// warning; text labelled UTF-8 that holds not one UTF-8 sequence is read
+// as windows-1252 too, other invalid UTF-8 becomes U+FFFD. Every string in
+// a Message is valid UTF-8 without NUL or CR. Address.Email is kept as
+// written (not lower-cased).
 //
 // MIME: boundaries are split by hand so that a missing final boundary
 // keeps the last part; a multipart missing its boundary parameter has one
@@ -51,18 +58,22 @@
 // preferred over text/html in multipart/alternative (an empty text/plain
 // loses to the HTML); HTML-only mail is converted to Markdown with scripts,
 // styles and the head removed, and HTML is then true. Inline text parts of
-// a multipart/mixed are joined with a blank line. Text has LF line ends,
-// no trailing spaces, no leading or trailing blank lines, no control
-// characters other than tab and newline, and no line longer than
-// Options.MaxLineBytes (longer ones are split).
+// a multipart/mixed are joined with a blank line. format=flowed text (RFC
+// 3676) is unwrapped, with quoted lines written as "> text". Text has LF
+// line ends, no trailing spaces (the "-- " signature separator keeps its
+// space), no leading or trailing blank lines, no control characters other
+// than tab and newline, and no line longer than Options.MaxLineBytes
+// (longer ones are split).
 //
 // Quoted is the history below the reply, split off from Text and never
 // dropped. It starts at the first of: an attribution line ("On … wrote:",
 // also wrapped over two lines as Gmail does, "Am … schrieb …:", "Le … a
 // écrit :", "El … escribió:" and a few more), an Outlook separator
 // ("-----Original Message-----", "-----Ursprüngliche Nachricht-----" and
-// translations, or a line of underscores followed by a From: line), or a
-// trailing block of "> " lines. Quoted lines between the sender's own
+// translations, a line of underscores followed by a From: line, or a
+// "From:" line directly followed by "Sent:" or "Date:", as Outlook writes
+// its header block, with a rule just above it), or a trailing block of
+// "> " lines. Quoted lines between the sender's own
 // paragraphs (inline replies) stay in Text. When nothing would be left
 // above the split, nothing is split.
 //
@@ -104,8 +115,12 @@
 // messages. The desk must never auto-respond to a message whose Auto is
 // not "".
 //
-// Language is the ISO 639-1 code of Subject and Text as whatlanggo
-// detects it, "" when the detector is not confident.
+// Language is the ISO 639-1 code of Subject and Text (their first 1,000
+// bytes) as whatlanggo detects it, "" when the detector is not confident:
+// its confidence must pass whatlanggo's reliability threshold, and text in
+// a script several languages share (Latin, Cyrillic, Arabic …) needs at
+// least 40 letters, while a script of one language (Hangul, Thai …) counts
+// at once.
 //
 // # Mbox
 //

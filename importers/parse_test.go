@@ -592,6 +592,17 @@ var parseCases = []parseCase{
 		html:    true,
 		lang:    "",
 	},
+	{
+		file:    "quoted-outlook-html.eml",
+		id:      "quoted-outlook-html@example.com",
+		subject: "RE: [#7kq2m9] Order 1042",
+		date:    "2026-03-06T09:15:00Z",
+		from:    Address{Name: "Tara", Email: "tara@example.com"},
+		text:    "Refund is fine, thank you.",
+		quoted:  "* * *\n\n**From:** Support &lt;support@example.com&gt;\n**Sent:** Thursday, March 5, 2026 10:30 AM\n**To:** Tara &lt;tara@example.com&gt;\n**Subject:** \\[#7kq2m9] Order 1042\n\nShall we refund the order?",
+		html:    true,
+		lang:    "",
+	},
 }
 
 func TestParseCorpus(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 )
 
 // cleanText enforces the text invariants: valid UTF-8, LF line ends, no NUL
-// or other C0 controls except tab and form feed, lines of at most maxLine
+// or other C0 controls except tab, lines of at most maxLine
 // bytes, no trailing spaces, no leading or trailing blank lines.
 func cleanText(s string, maxLine int) string {
 	if !utf8.ValidString(s) {
@@ -48,7 +48,8 @@ var (
 	// Outlook and friends: "-----Original Message-----" in several languages.
 	originalRe   = regexp.MustCompile(`(?i)^\s*-{3,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|original meddelande|alkuperäinen viesti|forwarded message|weitergeleitete nachricht)\s*-{3,}\s*$`)
 	outlookSepRe = regexp.MustCompile(`^_{20,}\s*$`)
-	headerLineRe = regexp.MustCompile(`(?i)^\*{0,2}(from|von|de|van|från|da)\s?:`)
+	headerLineRe = regexp.MustCompile(`(?i)^\*{0,2}(from|von|de|van|från|da|от)\s?:`)
+	sentLineRe   = regexp.MustCompile(`(?i)^\*{0,2}(sent|date|gesendet|datum|envoyé|enviado|data|verzonden|skickat|отправлено)\s?:`)
 )
 
 // splitQuoted splits the reply from the quoted history below it. The
@@ -82,6 +83,14 @@ func splitQuoted(s string) (text, quoted string) {
 		}
 		if outlookSepRe.MatchString(t) && i+1 < len(lines) && headerLineRe.MatchString(strings.TrimSpace(lines[i+1])) {
 			cut = i
+			break
+		}
+		// Outlook without a separator: a "From:" line, then "Sent:".
+		if i > 0 && i+1 < len(lines) && headerLineRe.MatchString(t) && sentLineRe.MatchString(strings.TrimSpace(lines[i+1])) {
+			cut = i
+			if j := prevNonBlank(lines, i); j >= 0 && isRule(strings.TrimSpace(lines[j])) {
+				cut = j
+			}
 			break
 		}
 	}
@@ -129,6 +138,21 @@ func hasAttributionWord(s string) bool {
 		}
 	}
 	return false
+}
+
+func prevNonBlank(lines []string, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if strings.TrimSpace(lines[j]) != "" {
+			return j
+		}
+	}
+	return -1
+}
+
+// isRule reports whether a line is a separator rule ("* * *", "---", "___").
+func isRule(s string) bool {
+	s = strings.ReplaceAll(s, " ", "")
+	return len(s) >= 3 && (strings.Trim(s, "*") == "" || strings.Trim(s, "-") == "" || strings.Trim(s, "_") == "")
 }
 
 // nextQuoted reports whether the first non-blank line from i on is quoted.
