@@ -240,8 +240,9 @@ func (c *BusinessCalendar) day(d civilDate) []openInterval {
 }
 
 // searchDays bounds the search for an opening: every week has an open day
-// unless holidays cover it.
-func (c *BusinessCalendar) searchDays() int { return 10 + 7*len(c.holidays) }
+// unless holidays cover it or a clock change swallows its hours (at most
+// twice a year).
+func (c *BusinessCalendar) searchDays() int { return 7 * (len(c.holidays) + 4) }
 
 // firstDay is where a search around t starts. A day's hours may begin on the
 // local date before (a zone that skips midnight turns "00:00" into 23:00 of

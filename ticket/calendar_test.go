@@ -240,3 +240,29 @@ func TestCalendarErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCalendar builds calendars from any hours and checks that Add and
+// Between agree wherever the calendar builds.
+func FuzzCalendar(f *testing.F) {
+	f.Add(uint8(0), "mon-fri", "09:00-17:00", int64(0), int64(time.Hour))
+	f.Add(uint8(1), "sun", "01:00-04:00", int64(86*24*time.Hour), int64(3*time.Hour))
+	f.Add(uint8(2), "sat,sun", "00:00-00:30, 23:00-24:00", int64(250*24*time.Hour), int64(40*time.Hour))
+	f.Add(uint8(3), "fri-mon", "08:00-10:00,10:00-11:00", int64(-5), int64(1))
+	zones := []string{"UTC", "Europe/Berlin", "America/Santiago", "Australia/Lord_Howe", "America/New_York"}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, zone uint8, days, hours string, start, d int64) {
+		cal, err := NewBusinessCalendar(Calendar{Timezone: zones[int(zone)%len(zones)], Hours: map[string]string{days: hours}})
+		if err != nil {
+			return
+		}
+		s := base.Add(time.Duration(start % int64(2*365*24*time.Hour)))
+		dur := time.Duration(d % int64(500*time.Hour))
+		e := cal.Add(s, dur)
+		if got := cal.Between(s, e); got != max(dur, 0) {
+			t.Fatalf("Between(%s, Add(%s, %s) = %s) = %s", s, s, dur, e, got)
+		}
+		if n := cal.NextOpen(s); !cal.Open(n) || cal.Between(s, n) != 0 {
+			t.Fatalf("NextOpen(%s) = %s is not the next opening", s, n)
+		}
+	})
+}

@@ -98,7 +98,7 @@ func slaCounts(s Status) bool { return s == StatusNew || s == StatusOpen }
 // resolution; next response only once a customer wrote after the first
 // response. A nil policy, or no targets for the priority, gives no clocks.
 func EvalSLA(t *Ticket, p *SLAPolicy, cal *BusinessCalendar, now time.Time, atRisk time.Duration) []SLAClock {
-	if t == nil || p == nil {
+	if t == nil || p == nil || t.Created.IsZero() {
 		return nil
 	}
 	tg, ok := p.Targets[string(t.Priority)]
