@@ -196,6 +196,9 @@ func parseClockRanges(s string) ([]clockRange, error) {
 func parseClock(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	h, m, ok := strings.Cut(s, ":")
+	if strings.Trim(h+m, "0123456789") != "" {
+		ok = false
+	}
 	hh, err1 := strconv.Atoi(h)
 	mm, err2 := strconv.Atoi(m)
 	if !ok || err1 != nil || err2 != nil || len(m) != 2 || len(h) < 1 || len(h) > 2 ||
@@ -250,7 +253,7 @@ func (c *BusinessCalendar) searchDays() int { return 7 * (len(c.holidays) + 4) }
 func (c *BusinessCalendar) firstDay(t time.Time) civilDate { return c.dateOf(t).addDays(-1) }
 
 // containing returns the local date whose hours hold t and the index of the
-// openInterval among that date's, or ok false when t is outside hours.
+// interval among that date's, or ok false when t is outside hours.
 func (c *BusinessCalendar) containing(t time.Time) (d civilDate, ivs []openInterval, i int, ok bool) {
 	d = c.firstDay(t)
 	for range 3 {

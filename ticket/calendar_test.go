@@ -229,6 +229,7 @@ func TestCalendarErrors(t *testing.T) {
 		{Calendar{Timezone: "UTC", Hours: map[string]string{"mon": "22:00-06:00"}}, "split a range over midnight"},
 		{Calendar{Timezone: "UTC", Hours: map[string]string{"mon": "09:00-12:00, 11:00-13:00"}}, "11:00-13:00 overlaps 09:00-12:00"},
 		{Calendar{Timezone: "UTC", Hours: map[string]string{"mon": "24:30-25:00"}}, "not a time of day"},
+		{Calendar{Timezone: "UTC", Hours: map[string]string{"mon": "+9:00-17:00"}}, `"+9:00" is not a time of day`},
 		{Calendar{Timezone: "UTC", Hours: map[string]string{"mon-fri": "09:00-17:00", "fri": "10:00-12:00"}}, "fri is already given by"},
 		{Calendar{Timezone: "UTC", Hours: map[string]string{"mon-sun,mon": "09:00-17:00"}}, "mon is named twice"},
 		{Calendar{Timezone: "UTC", Hours: officeHours, Holidays: []string{"24.12.2026"}}, `holiday "24.12.2026" is not a date; write YYYY-MM-DD`},

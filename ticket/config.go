@@ -962,7 +962,7 @@ func parseSpan(s string) (slaSpan, error) {
 	return sp, nil
 }
 
-// clock is the slaSpan in calendar hours: a day is 24 hours, a week 7 days.
+// clock is the span in calendar hours: a day is 24 hours, a week 7 days.
 func (sp slaSpan) clock() time.Duration {
 	return time.Duration(sp.weeks*7+sp.days)*24*time.Hour + sp.dur
 }

@@ -87,7 +87,7 @@ func statusTimeline(t *Ticket) []statusChange {
 	return tl
 }
 
-// counts reports whether SLA clocks run in status s: only while the ticket
+// slaCounts reports whether SLA clocks run in status s: only while the ticket
 // waits on the desk (new or open).
 func slaCounts(s Status) bool { return s == StatusNew || s == StatusOpen }
 
@@ -105,7 +105,7 @@ func EvalSLA(t *Ticket, p *SLAPolicy, cal *BusinessCalendar, now time.Time, atRi
 	if !ok {
 		return nil
 	}
-	ev := slaEval{t: t, cal: cal, now: now, atRisk: atRisk, policy: p.Name, tl: statusTimeline(t)}
+	ev := slaEval{cal: cal, now: now, atRisk: atRisk, policy: p.Name, tl: statusTimeline(t)}
 	entries := slices.Clone(t.Entries)
 	slices.SortStableFunc(entries, func(a, b Entry) int { return a.At.Compare(b.At) })
 
@@ -147,7 +147,7 @@ func EvalSLA(t *Ticket, p *SLAPolicy, cal *BusinessCalendar, now time.Time, atRi
 	return out
 }
 
-// answers reports whether an entry ends a wait for the desk: a public reply
+// endsWait reports whether an entry ends a wait for the desk: a public reply
 // by a person, or the ticket being resolved or closed.
 func endsWait(e Entry) bool {
 	return (e.Kind == KindReply && e.Auto == "") || (e.Kind == KindEvent && e.Status != "" && !e.Status.Active())
@@ -171,8 +171,8 @@ func resolvedAt(t *Ticket, tl []statusChange) time.Time {
 	return at
 }
 
+// slaEval holds what every clock of one ticket shares.
 type slaEval struct {
-	t      *Ticket
 	cal    *BusinessCalendar
 	now    time.Time
 	atRisk time.Duration
@@ -294,7 +294,7 @@ func (c *Config) Working(a *Agent, at time.Time) bool {
 	return cal.Open(at)
 }
 
-// business is the business time a slaSpan stands for when it starts at start:
+// business is the business time a span stands for when it starts at start:
 // hours and minutes are business hours; days and weeks are business days
 // (a week being as many days as the calendar has open weekdays).
 func (c *BusinessCalendar) business(start time.Time, sp slaSpan) time.Duration {
