@@ -38,12 +38,30 @@ type civilDate struct {
 }
 
 func (d civilDate) addDays(n int) civilDate {
+	if n == 1 && d.d < 28 { // the common step of every search, without time.Date
+		return civilDate{d.y, d.m, d.d + 1}
+	}
 	y, m, dd := time.Date(d.y, d.m, d.d+n, 0, 0, 0, 0, time.UTC).Date()
 	return civilDate{y, m, dd}
 }
 
+// weekday by Sakamoto's method, which is plain arithmetic.
 func (d civilDate) weekday() time.Weekday {
-	return time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC).Weekday()
+	offsets := [12]int{0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4}
+	y := d.y
+	if d.m < time.March {
+		y--
+	}
+	w := (y + floorDiv(y, 4) - floorDiv(y, 100) + floorDiv(y, 400) + offsets[d.m-1] + d.d) % 7
+	return time.Weekday((w + 7) % 7)
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 // openInterval is [a, b) of real time.
@@ -225,13 +243,14 @@ func (c *BusinessCalendar) dateOf(t time.Time) civilDate {
 	return civilDate{y, m, d}
 }
 
-// day returns the open intervals of local date d, in order.
-func (c *BusinessCalendar) day(d civilDate) []openInterval {
-	if c.holidays[d] {
-		return nil
-	}
+// day returns the open intervals of local date d, in order, appended to
+// buf[:0] so that searches over many days do not allocate.
+func (c *BusinessCalendar) day(d civilDate, buf []openInterval) []openInterval {
+	out := buf[:0]
 	rs := c.week[d.weekday()]
-	out := make([]openInterval, 0, len(rs))
+	if len(rs) == 0 || (len(c.holidays) > 0 && c.holidays[d]) {
+		return out
+	}
 	for _, r := range rs {
 		a := time.Date(d.y, d.m, d.d, 0, r.from, 0, 0, c.loc)
 		b := time.Date(d.y, d.m, d.d, 0, r.to, 0, 0, c.loc)
@@ -257,7 +276,7 @@ func (c *BusinessCalendar) firstDay(t time.Time) civilDate { return c.dateOf(t).
 func (c *BusinessCalendar) containing(t time.Time) (d civilDate, ivs []openInterval, i int, ok bool) {
 	d = c.firstDay(t)
 	for range 3 {
-		ivs = c.day(d)
+		ivs = c.day(d, nil)
 		for i, iv := range ivs {
 			if !t.Before(iv.a) && t.Before(iv.b) {
 				return d, ivs, i, true
@@ -282,9 +301,10 @@ func (c *BusinessCalendar) NextOpen(t time.Time) time.Time {
 	if c == nil {
 		return t
 	}
+	var buf [4]openInterval
 	d := c.firstDay(t)
 	for range c.searchDays() {
-		for _, iv := range c.day(d) {
+		for _, iv := range c.day(d, buf[:]) {
 			if iv.b.After(t) {
 				if iv.a.After(t) {
 					return iv.a
@@ -304,11 +324,12 @@ func (c *BusinessCalendar) Add(start time.Time, d time.Duration) time.Time {
 	if c == nil || d <= 0 {
 		return start.Add(max(d, 0))
 	}
+	var buf [4]openInterval
 	rem := d
 	day := c.firstDay(start)
 	idle := 0
 	for {
-		ivs := c.day(day)
+		ivs := c.day(day, buf[:])
 		for _, iv := range ivs {
 			if !iv.b.After(start) {
 				continue
@@ -342,10 +363,11 @@ func (c *BusinessCalendar) Between(a, b time.Time) time.Duration {
 	if c == nil {
 		return b.Sub(a)
 	}
+	var buf [4]openInterval
 	var sum time.Duration
 	last := c.dateOf(b).addDays(1)
 	for d := c.firstDay(a); ; d = d.addDays(1) {
-		for _, iv := range c.day(d) {
+		for _, iv := range c.day(d, buf[:]) {
 			lo, hi := iv.a, iv.b
 			if a.After(lo) {
 				lo = a
@@ -384,7 +406,7 @@ func (c *BusinessCalendar) AddDays(start time.Time, n int) time.Time {
 	}
 	for left, idle := n, 0; ; {
 		d = d.addDays(1)
-		ivs := c.day(d)
+		ivs := c.day(d, nil)
 		if len(ivs) == 0 {
 			if idle++; idle > c.searchDays() {
 				return s // unreachable for a calendar built by NewBusinessCalendar

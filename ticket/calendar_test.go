@@ -267,3 +267,11 @@ func FuzzCalendar(f *testing.F) {
 		}
 	})
 }
+
+func TestCalendarWeekday(t *testing.T) {
+	for d := (civilDate{1899, time.December, 25}); d.y < 2101; d = d.addDays(1) {
+		if got, want := d.weekday(), time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC).Weekday(); got != want {
+			t.Fatalf("%v: weekday %s, want %s", d, got, want)
+		}
+	}
+}

@@ -340,3 +340,18 @@ func TestSLAWorking(t *testing.T) {
 		t.Errorf("BusinessCalendar(home) error = %v", err)
 	}
 }
+
+// BenchmarkEvalSLA measures the clocks of a month-old ticket in business
+// hours, the work of an SLA check per open ticket.
+func BenchmarkEvalSLA(b *testing.B) {
+	office := mustCalendar(b, "Europe/Berlin", officeHours, "2026-12-24", "2026-12-25")
+	loc := office.Location()
+	tk := &Ticket{Status: StatusNew, Priority: PriorityNormal, Created: calWall(b, loc, "2026-11-02 09:00")}
+	tk.Append(Entry{Kind: KindMessage, At: tk.Created})
+	tk.AddReply(Entry{At: calWall(b, loc, "2026-11-02 11:00")}, "")
+	tk.AddMessage(Entry{At: calWall(b, loc, "2026-11-09 11:00")})
+	now := calWall(b, loc, "2026-12-02 12:00")
+	for b.Loop() {
+		EvalSLA(tk, testPolicy, office, now, time.Hour)
+	}
+}
