@@ -1,0 +1,475 @@
+package kb
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+)
+
+// assetDir is where files from kb/ other than articles land on the site.
+const assetDir = "files"
+
+// manifest lists the files the last build wrote, so the next one can remove
+// pages that went away without touching anything else in the folder.
+const manifest = ".kb-manifest"
+
+// Options control one build.
+type Options struct {
+	Out        string // output folder
+	Internal   bool   // include internal articles
+	BaseURL    string // overrides kb.base_url of the config
+	CheckLinks bool   // fail on a relative link to a missing article or file
+	// Privacy, when set, is checked against every article of a public build.
+	Privacy *Customers
+}
+
+// Result says what a build did.
+type Result struct {
+	Articles int // article pages on the site
+	Pages    int // files the site holds
+	Written  int // files whose bytes changed
+	Removed  int // files of the previous build that went away
+	Rendered int // articles whose Markdown was rendered (not reused)
+}
+
+// Builder builds sites and remembers rendered articles, so a rebuild
+// renders only the articles that changed.
+type Builder struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+	mu     sync.Mutex
+	cache  map[string]*rendered // by article path
+}
+
+// NewBuilder returns a builder with an empty cache.
+func NewBuilder() *Builder {
+	return &Builder{md: newMarkdown(), policy: newPolicy(), cache: map[string]*rendered{}}
+}
+
+// Build writes the site for src into o.Out.
+func Build(src *Source, o Options) (*Result, error) { return NewBuilder().Build(src, o) }
+
+// Build writes the site for src into o.Out. Broken articles, a failed
+// privacy check or (with CheckLinks) a broken link fail it before anything
+// is written.
+func (b *Builder) Build(src *Source, o Options) (*Result, error) {
+	if len(src.Problems) > 0 {
+		return nil, errors.Join(src.Problems...)
+	}
+	if o.Out == "" {
+		return nil, errors.New("no output folder; give one with -o DIR")
+	}
+	base := o.BaseURL
+	if base == "" && src.Config != nil {
+		base = src.Config.KB.BaseURL
+	}
+	if base != "" && !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	s := newSite(src, o.Internal, base)
+	if !o.Internal && o.Privacy != nil {
+		if err := o.Privacy.Check(s.articles, src.rel); err != nil {
+			return nil, err
+		}
+	}
+	theme, err := loadTheme(src.Theme)
+	if err != nil {
+		return nil, err
+	}
+	b.renderAll(s, src)
+	if o.CheckLinks {
+		if err := s.checkLinks(src); err != nil {
+			return nil, err
+		}
+	}
+	w := &writer{dir: o.Out, files: map[string]bool{}}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	if err := s.write(theme, w); err != nil {
+		return nil, err
+	}
+	removed, err := w.finish()
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Articles: len(s.articles), Pages: len(w.files), Written: int(w.written.Load()), Removed: removed, Rendered: s.renderedCount}, nil
+}
+
+// renderAll renders every article of the site, reusing cached output for
+// articles whose file did not change.
+func (b *Builder) renderAll(s *site, src *Source) {
+	byFile := func(f string) *Article { return src.byFile(f) }
+	var n atomic.Int32
+	parallel(len(s.articles), func(i int) {
+		a := s.articles[i]
+		b.mu.Lock()
+		r := b.cache[a.Path]
+		b.mu.Unlock()
+		if r == nil || !bytes.Equal(r.raw, a.Raw) {
+			r = b.render(a, byFile)
+			n.Add(1)
+			b.mu.Lock()
+			b.cache[a.Path] = r
+			b.mu.Unlock()
+		}
+		s.rendered[i] = r
+	})
+	s.renderedCount = int(n.Load())
+	// Forget articles that are gone, so a long serve does not grow.
+	if len(b.cache) > len(src.Articles) {
+		keep := map[string]bool{}
+		for _, a := range src.Articles {
+			keep[a.Path] = true
+		}
+		b.mu.Lock()
+		for p := range b.cache {
+			if !keep[p] {
+				delete(b.cache, p)
+			}
+		}
+		b.mu.Unlock()
+	}
+}
+
+// parallel runs fn(0..n-1) on all processors.
+func parallel(n int, fn func(int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func (s *Source) rel(p string) string {
+	if s.relFn != nil {
+		return s.relFn(p)
+	}
+	return p
+}
+
+func (s *Source) byFile(kbRel string) *Article {
+	s.fileOnce.Do(func() {
+		s.files = make(map[string]*Article, len(s.Articles))
+		for _, a := range s.Articles {
+			s.files[strings.TrimPrefix(a.Path, Dir+"/")] = a
+		}
+	})
+	return s.files[kbRel]
+}
+
+// checkLinks fails on relative links to articles or files the site does not
+// have, naming every one.
+func (s *site) checkLinks(src *Source) error {
+	var errs []error
+	for i, a := range s.articles {
+		for _, l := range s.rendered[i].Links {
+			switch {
+			case l.Asset && src.Assets[l.Target] == nil:
+				errs = append(errs, fmt.Errorf("%s:%d: broken link %q: there is no file kb/%s; add the file or fix the link", src.rel(a.Path), l.Line, l.Dest, l.Target))
+			case !l.Asset && s.byKey[l.Target] == nil:
+				why := "there is no published article " + l.Target
+				if t := src.byKey[l.Target]; t != nil {
+					switch {
+					case !t.Published():
+						why = src.rel(t.Path) + " is a draft"
+					case t.Visibility == Internal:
+						why = src.rel(t.Path) + " is internal and not on the public site"
+					}
+				}
+				errs = append(errs, fmt.Errorf("%s:%d: broken link %q: %s; fix the link or publish the article", src.rel(a.Path), l.Line, l.Dest, why))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// writer writes files that changed and remembers all it was given.
+type writer struct {
+	dir     string
+	mu      sync.Mutex
+	files   map[string]bool
+	written atomic.Int32
+	dirs    sync.Map
+}
+
+// put writes data to rel unless the file already holds exactly these bytes.
+func (w *writer) put(rel string, data []byte) error {
+	w.mu.Lock()
+	w.files[rel] = true
+	w.mu.Unlock()
+	full := filepath.Join(w.dir, filepath.FromSlash(rel))
+	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	dir := filepath.Dir(full)
+	if _, done := w.dirs.Load(dir); !done {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		w.dirs.Store(dir, true)
+	}
+	tmp := full + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, full); err != nil {
+		return err
+	}
+	w.written.Add(1)
+	return nil
+}
+
+// finish removes the files of the previous build that this one did not
+// write and records the new list.
+func (w *writer) finish() (int, error) {
+	old, _ := os.ReadFile(filepath.Join(w.dir, manifest))
+	removed := 0
+	for _, rel := range strings.Split(string(old), "\n") {
+		if rel == "" || w.files[rel] || !filepath.IsLocal(rel) {
+			continue
+		}
+		full := filepath.Join(w.dir, filepath.FromSlash(rel))
+		if err := os.Remove(full); err == nil {
+			removed++
+			// Drop folders the removal emptied, up to the output folder.
+			for d := filepath.Dir(full); d != filepath.Clean(w.dir); d = filepath.Dir(d) {
+				if os.Remove(d) != nil {
+					break
+				}
+			}
+		}
+	}
+	names := make([]string, 0, len(w.files))
+	for f := range w.files {
+		names = append(names, f)
+	}
+	slices.Sort(names)
+	data := []byte(strings.Join(names, "\n") + "\n")
+	if !bytes.Equal(old, data) {
+		if err := os.WriteFile(filepath.Join(w.dir, manifest), data, 0o644); err != nil {
+			return removed, err
+		}
+	}
+	return removed, nil
+}
+
+// write renders every page of the site in parallel.
+func (s *site) write(th *theme, w *writer) error {
+	type job struct {
+		rel string
+		gen func() ([]byte, error)
+	}
+	var jobs []job
+	add := func(rel string, gen func() ([]byte, error)) { jobs = append(jobs, job{rel, gen}) }
+	static := func(rel string, data []byte) {
+		add(rel, func() ([]byte, error) { return data, nil })
+	}
+	for i := range s.articles {
+		add(s.articlePath(s.articles[i]), func() ([]byte, error) { return th.exec("article.html", s.articlePage(i)) })
+	}
+	for _, l := range s.langs {
+		add(l+"/index.html", func() ([]byte, error) { return th.exec("home.html", s.homePage(l, l+"/index.html")) })
+		for _, c := range s.cats[l] {
+			add(c.path, func() ([]byte, error) { return th.exec("list.html", s.listPage(l, c, false)) })
+		}
+		for _, t := range s.tags[l] {
+			add(t.path, func() ([]byte, error) { return th.exec("list.html", s.listPage(l, t, true)) })
+		}
+	}
+	add("index.html", func() ([]byte, error) { return th.exec("home.html", s.homePage(s.primary, "index.html")) })
+	add("search.html", func() ([]byte, error) { return th.exec("search.html", s.simplePage("search.html", "search")) })
+	add("feedback.html", func() ([]byte, error) { return th.exec("feedback.html", s.simplePage("feedback.html", "thanks")) })
+	add("404.html", func() ([]byte, error) { return th.exec("404.html", s.notFoundPage()) })
+	add("search-index.js", s.searchIndex)
+	add("sitemap.xml", s.sitemap)
+	add("feed.xml", s.feed)
+	static("chroma.css", chromaCSS())
+	for name, data := range th.static {
+		static(name, data)
+	}
+	for p, data := range s.assets {
+		static(assetDir+"/"+p, data)
+	}
+	errs := make([]error, len(jobs))
+	parallel(len(jobs), func(i int) {
+		data, err := jobs[i].gen()
+		if err == nil {
+			err = w.put(jobs[i].rel, data)
+		}
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %w", jobs[i].rel, err)
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// searchDoc is one article in the search index. Field names are short
+// because the index of a large knowledge base is megabytes.
+type searchDoc struct {
+	URL      string `json:"u"`
+	Title    string `json:"t"`
+	Lang     string `json:"l"`
+	Category string `json:"c,omitempty"`
+	Summary  string `json:"s"`
+	Keys     string `json:"k"` // folded title, tags and category
+	Body     string `json:"b"` // folded body text
+}
+
+// maxIndexedText caps the body text indexed per article.
+const maxIndexedText = 20000
+
+// searchIndex is a script that defines the index, so the search page works
+// from a file:// folder too, where fetch is not allowed.
+func (s *site) searchIndex() ([]byte, error) {
+	docs := make([]searchDoc, len(s.articles))
+	parallel(len(s.articles), func(i int) {
+		a, r := s.articles[i], s.rendered[i]
+		body := r.Text
+		if len(body) > maxIndexedText {
+			body = body[:maxIndexedText]
+		}
+		docs[i] = searchDoc{
+			URL: s.articlePath(a), Title: a.Title, Lang: a.Language, Category: a.Category,
+			Summary: s.summary(i), Keys: Fold(a.Title + " " + strings.Join(a.Tags, " ") + " " + a.Category),
+			Body: Fold(body),
+		}
+	})
+	data, err := json.Marshal(docs)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteString("window.KB_INDEX=")
+	b.Write(data)
+	b.WriteString(";\n")
+	return b.Bytes(), nil
+}
+
+func (s *site) sitemap() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+	loc := func(p string, mod time.Time, alts []*Article) {
+		b.WriteString("  <url><loc>")
+		xmlEscape(&b, s.abs(p))
+		b.WriteString("</loc>")
+		if !mod.IsZero() {
+			b.WriteString("<lastmod>" + mod.UTC().Format("2006-01-02") + "</lastmod>")
+		}
+		for _, a := range alts {
+			b.WriteString(`<xhtml:link rel="alternate" hreflang="` + a.Language + `" href="`)
+			xmlEscape(&b, s.abs(s.articlePath(a)))
+			b.WriteString(`"/>`)
+		}
+		b.WriteString("</url>\n")
+	}
+	loc("index.html", time.Time{}, nil)
+	for _, l := range s.langs {
+		loc(l+"/index.html", time.Time{}, nil)
+	}
+	for _, a := range s.articles {
+		alts := s.bySlug[a.Slug]
+		if len(alts) < 2 {
+			alts = nil
+		}
+		loc(s.articlePath(a), a.Updated, alts)
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes(), nil
+}
+
+// feed is an Atom feed of the most recently updated articles.
+func (s *site) feed() ([]byte, error) {
+	recent := slices.Clone(s.articles)
+	slices.SortStableFunc(recent, func(x, y *Article) int {
+		return cmp.Or(y.Updated.Compare(x.Updated), cmp.Compare(x.Key(), y.Key()))
+	})
+	if len(recent) > 50 {
+		recent = recent[:50]
+	}
+	var updated time.Time
+	if len(recent) > 0 {
+		updated = recent[0].Updated
+	}
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n  <title>")
+	xmlEscape(&b, s.title)
+	b.WriteString("</title>\n  <id>")
+	xmlEscape(&b, s.abs(""))
+	b.WriteString("</id>\n  <link href=\"")
+	xmlEscape(&b, s.abs(""))
+	b.WriteString("\"/>\n  <link rel=\"self\" href=\"")
+	xmlEscape(&b, s.abs("feed.xml"))
+	b.WriteString("\"/>\n  <updated>" + updated.UTC().Format(time.RFC3339) + "</updated>\n")
+	for _, a := range recent {
+		i := s.index[a.Key()]
+		b.WriteString("  <entry xml:lang=\"" + a.Language + "\">\n    <title>")
+		xmlEscape(&b, a.Title)
+		b.WriteString("</title>\n    <id>")
+		xmlEscape(&b, s.abs(s.articlePath(a)))
+		b.WriteString("</id>\n    <link href=\"")
+		xmlEscape(&b, s.abs(s.articlePath(a)))
+		b.WriteString("\"/>\n    <updated>" + a.Updated.UTC().Format(time.RFC3339) + "</updated>\n    <summary>")
+		xmlEscape(&b, s.summary(i))
+		b.WriteString("</summary>\n  </entry>\n")
+	}
+	b.WriteString("</feed>\n")
+	return b.Bytes(), nil
+}
+
+func xmlEscape(b *bytes.Buffer, s string) {
+	template.HTMLEscape(b, []byte(s))
+}
+
+// ArticlePath is where an article's page lives inside the site.
+func ArticlePath(slug, lang string) string {
+	if lang == "" {
+		lang = DefaultLanguage
+	}
+	return lang + "/" + slug + ".html"
+}
+
+func (s *site) articlePath(a *Article) string { return ArticlePath(a.Slug, a.Language) }
+
+// abs is a site path as an absolute address when the base URL is known, or
+// as a path from the site's root otherwise.
+func (s *site) abs(p string) string { return s.base + p }
+
+// up is the way from a page back to the site's root.
+func up(rel string) string { return strings.Repeat("../", strings.Count(rel, "/")) }
+
+// relTo is the relative link from page from to site path to.
+func relTo(from, to string) string {
+	r := up(from) + to
+	// Shorten "../de/x.html" seen from "de/y.html" to "x.html".
+	if d := path.Dir(from); d != "." && strings.HasPrefix(to, d+"/") && strings.Count(from, "/") == 1 {
+		return strings.TrimPrefix(to, d+"/")
+	}
+	return r
+}

@@ -1,0 +1,233 @@
+package kb
+
+import (
+	"bytes"
+	"html/template"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// rendered is an article's body turned into safe HTML, with what the site
+// needs besides: plain text for search and the links it makes.
+type rendered struct {
+	raw   []byte // the source this was rendered from, to reuse it when unchanged
+	lang  string
+	HTML  template.HTML
+	Text  string
+	Links []link
+}
+
+// link is a relative link or image in an article body.
+type link struct {
+	Dest   string // as written
+	Target string // article key ("de/warranty") or asset path below kb/
+	Asset  bool
+	Line   int
+}
+
+var docKey = parser.NewContextKey()
+
+// doc is what the link rewriter needs to know about the article being
+// rendered.
+type doc struct {
+	art    *Article
+	byFile func(string) *Article // kb-relative file → article
+	links  []link
+	source []byte
+}
+
+// newMarkdown is the one Markdown configuration of the site: GFM, heading
+// anchors, code highlighted with CSS classes, and raw HTML passed through
+// to the sanitiser.
+func newMarkdown() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM,
+			highlighting.NewHighlighting(
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+				highlighting.WithGuessLanguage(false),
+			)),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 999))),
+		goldmark.WithRendererOptions(html.WithUnsafe()),
+	)
+}
+
+var (
+	classRE = regexp.MustCompile(`^[a-zA-Z0-9 _-]+$`)
+	idRE    = regexp.MustCompile(`^[\p{L}\p{N}_-]+$`)
+)
+
+// newPolicy allows what Markdown produces and nothing that runs: no
+// scripts, no event handlers, no style attributes, no javascript: or data:
+// links.
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowAttrs("class").Matching(classRE).OnElements("code", "pre", "span", "div", "table")
+	p.AllowAttrs("id").Matching(idRE).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+	p.AllowAttrs("type", "checked", "disabled").OnElements("input")
+	p.AllowElements("input")
+	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
+	p.RequireNoFollowOnLinks(false)
+	p.RequireNoFollowOnFullyQualifiedLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(false)
+	return p
+}
+
+// chromaCSS is the style sheet for highlighted code, light and dark.
+func chromaCSS() []byte {
+	var b bytes.Buffer
+	f := chromahtml.New(chromahtml.WithClasses(true))
+	f.WriteCSS(&b, styles.Get("github"))
+	b.WriteString("@media (prefers-color-scheme: dark) {\n")
+	f.WriteCSS(&b, styles.Get("monokai"))
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+// render turns an article body into sanitised HTML.
+func (b *Builder) render(a *Article, byFile func(string) *Article) *rendered {
+	src := []byte(a.Body)
+	d := &doc{art: a, byFile: byFile, source: src}
+	ctx := parser.NewContext()
+	ctx.Set(docKey, d)
+	var out bytes.Buffer
+	reader := text.NewReader(src)
+	root := b.md.Parser().Parse(reader, parser.WithContext(ctx))
+	if err := b.md.Renderer().Render(&out, src, root); err != nil {
+		out.Reset()
+		out.WriteString("<pre>")
+		template.HTMLEscape(&out, src)
+		out.WriteString("</pre>")
+	}
+	safe := b.policy.SanitizeBytes(out.Bytes())
+	return &rendered{raw: a.Raw, lang: a.Language, HTML: template.HTML(safe), Text: plainText(root, src), Links: d.links}
+}
+
+// plainText collects the words of a document for the search index.
+func plainText(root ast.Node, src []byte) string {
+	var b strings.Builder
+	ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch t := n.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				b.Write(seg.Value(src))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeSpan:
+			for c := t.FirstChild(); c != nil; c = c.NextSibling() {
+				if tx, ok := c.(*ast.Text); ok {
+					b.Write(tx.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// linkRewriter points relative links at the built site: SLUG.md and
+// SLUG.LANG.md become the article pages, other files below kb/ become
+// assets. It records every relative link so a build can check them.
+type linkRewriter struct{}
+
+func (linkRewriter) Transform(node *ast.Document, reader text.Reader, pc parser.Context) {
+	d, _ := pc.Get(docKey).(*doc)
+	if d == nil {
+		return
+	}
+	ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := n.(type) {
+		case *ast.Link:
+			t.Destination = d.rewrite(t.Destination, n)
+		case *ast.Image:
+			t.Destination = d.rewrite(t.Destination, n)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// rewrite maps one destination; the page lives at LANG/SLUG.html.
+func (d *doc) rewrite(dest []byte, n ast.Node) []byte {
+	s := string(dest)
+	if s == "" || s[0] == '#' || s[0] == '/' || strings.HasPrefix(s, "//") {
+		return dest
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" {
+		return dest
+	}
+	frag := ""
+	if u.Fragment != "" {
+		frag = "#" + u.EscapedFragment()
+	}
+	dir := path.Dir(strings.TrimPrefix(d.art.Path, Dir+"/"))
+	target := path.Clean(path.Join(dir, u.Path))
+	l := link{Dest: s, Line: d.line(n)}
+	if strings.HasPrefix(target, "../") || target == ".." {
+		l.Target, l.Asset = target, true
+		d.links = append(d.links, l)
+		return dest
+	}
+	if strings.HasSuffix(target, ".md") {
+		slug, lang := splitName(target)
+		if a := d.byFile(target); a != nil {
+			slug, lang = a.Slug, a.Language
+		} else if lang == "" {
+			lang = DefaultLanguage
+		}
+		l.Target = lang + "/" + slug
+		d.links = append(d.links, l)
+		href := slug + ".html"
+		if lang != d.art.Language {
+			href = "../" + lang + "/" + href
+		}
+		return []byte(href + frag)
+	}
+	l.Target, l.Asset = target, true
+	d.links = append(d.links, l)
+	return []byte("../" + assetDir + "/" + target + frag)
+}
+
+// line finds the file line of an inline node through its block.
+func (d *doc) line(n ast.Node) int {
+	for p := n; p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			off := p.Lines().At(0).Start
+			return d.art.BodyLine + bytes.Count(d.source[:off], []byte("\n"))
+		}
+	}
+	return d.art.BodyLine
+}
