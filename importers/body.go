@@ -129,7 +129,8 @@ func (p *parser) walkMultipart(ct string, params map[string]string, body []byte,
 			switch {
 			case pct == "text/plain":
 				// Some senders put an empty text/plain beside the real HTML.
-				t, _ := decodeCharset(pparams["charset"], p.decodeTransfer(e.body, strings.ToLower(strings.TrimSpace(e.h.get("Content-Transfer-Encoding")))))
+				data, _ := transferDecode(e.body, strings.ToLower(strings.TrimSpace(e.h.get("Content-Transfer-Encoding"))))
+				t, _ := decodeCharset(pparams["charset"], data)
 				if strings.TrimSpace(t) != "" {
 					score = 4
 				}
@@ -218,26 +219,34 @@ func guessBoundary(body []byte) string {
 	return ""
 }
 
-// decodeTransfer undoes a Content-Transfer-Encoding, leniently.
+// decodeTransfer undoes a Content-Transfer-Encoding, leniently, and notes
+// any repair.
 func (p *parser) decodeTransfer(b []byte, cte string) []byte {
+	out, w := transferDecode(b, cte)
+	if w != "" {
+		p.warn(w)
+	}
+	return out
+}
+
+func transferDecode(b []byte, cte string) ([]byte, string) {
 	switch cte {
 	case "base64":
 		out, clean := base64Body(b)
 		if !clean {
-			p.warn("broken base64 decoded as far as possible")
+			return out, "broken base64 decoded as far as possible"
 		}
-		return out
+		return out, ""
 	case "quoted-printable":
 		out, clean := quotedPrintable(b)
 		if !clean {
-			p.warn("broken quoted-printable decoded as far as possible")
+			return out, "broken quoted-printable decoded as far as possible"
 		}
-		return out
+		return out, ""
 	case "", "7bit", "8bit", "binary", "7-bit", "8-bit":
-		return b
+		return b, ""
 	default:
-		p.warn("unknown Content-Transfer-Encoding " + quoteLabel(cte) + " read as 8bit")
-		return b
+		return b, "unknown Content-Transfer-Encoding " + quoteLabel(cte) + " read as 8bit"
 	}
 }
 

@@ -93,9 +93,10 @@ var ErrTooLarge = errors.New("message too large")
 // header at all.
 var ErrNotMail = errors.New("no mail header found")
 
-// Parse reads one message. It returns an error only when nothing useful can
-// be read at all (the caller then quarantines the raw bytes with err.Error()
-// as the reason). Everything else is repaired and noted in Warnings.
+// Parse reads one message; it is safe for concurrent use. It returns an
+// error only when nothing useful can be read at all (the caller then
+// quarantines the raw bytes with err.Error() as the reason). Everything
+// else is repaired and noted in Warnings.
 func Parse(raw []byte, opt Options) (*Message, error) {
 	opt = opt.withDefaults()
 	if int64(len(raw)) > opt.MaxSize {

@@ -188,3 +188,40 @@ func TestParseFromLineAndOddBoundaries(t *testing.T) {
 		t.Errorf("Warnings = %#v", m.Warnings)
 	}
 }
+
+// TestParseConcurrent parses the corpus from several goroutines at once; run
+// with -race it proves Parse shares no mutable state.
+func TestParseConcurrent(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]*Message{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want[f], err = Parse(raw, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for _, f := range files {
+				m, err := Parse(want[f].Raw, Options{})
+				if err != nil || !reflect.DeepEqual(m, want[f]) {
+					errs <- errors.New(f + " parsed differently in parallel")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -64,8 +64,9 @@ var parseCases = []parseCase{
 			{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.pdf", "application/pdf", "", false, "long"},
 			{"report.txt", "text/plain", "", false, "first"},
 			{"Report-2.txt", "text/plain", "", false, "second"},
+			{"report-3.txt", "text/plain", "", false, "third"},
 			{"notes.txt", "application/octet-stream", "", false, "windows path"},
-			{"attachment-10.bin", "application/octet-stream", "", false, "dots"},
+			{"attachment-11.bin", "application/octet-stream", "", false, "dots"},
 		},
 	},
 	{
