@@ -31,6 +31,8 @@ type ticketJSON struct {
 	Path          string             `json:"path"`
 	Fields        *map[string]string `json:"fields,omitempty"`
 	Entries       *[]entryJSON       `json:"entries,omitempty"`
+	// SLAClocks is set by show only (docs/sla.md).
+	SLAClocks *[]slaClockJSON `json:"sla_clocks,omitempty"`
 }
 
 type entryJSON struct {

@@ -13,6 +13,7 @@ type listOptions struct {
 	Statuses, Tags, Priorities, Channels []string
 	Assignee, Customer, Team, Lang       string
 	Since, Until, Query, Sort, Ref       string
+	SLA                                  string
 	Limit                                int
 	All                                  bool
 	out                                  jsonFlags
@@ -53,6 +54,7 @@ times.`,
 	f.StringVar(&o.Since, "since", "", "only tickets created at or after `WHEN`")
 	f.StringVar(&o.Until, "until", "", "only tickets created before `WHEN`")
 	f.StringVar(&o.Query, "query", "", "only tickets matching `EXPR` (docs/query.md)")
+	f.StringVar(&o.SLA, "sla", "", "only tickets whose SLA `STATE` is breached or at-risk (within 2h of due)")
 	f.StringVar(&o.Sort, "sort", "-created", "sort by `FIELD` (created, updated, priority, status, id, title, assignee, customer; - for descending)")
 	f.IntVarP(&o.Limit, "limit", "n", 0, "show at most `N` tickets")
 	f.BoolVar(&o.All, "all", false, "include resolved, closed and archived tickets")
@@ -110,6 +112,14 @@ func buildFilter(app *App, d *desk.Desk, o listOptions) (*ticket.Filter, error) 
 		if f.Query, err = ticket.CompileQuery(o.Query); err != nil {
 			return nil, usageErrorf("--query: %v", err)
 		}
+	}
+	if o.SLA != "" {
+		state := strings.ReplaceAll(strings.ToLower(o.SLA), "-", "_")
+		if state != ticket.SLABreached && state != ticket.SLAAtRisk {
+			return nil, usageErrorf("--sla %q: want breached or at-risk", o.SLA)
+		}
+		f.SLAState = state
+		f.SLAStateOf = slaStateOf(d, now, defaultAtRiskDuration)
 	}
 	return f, nil
 }

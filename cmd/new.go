@@ -25,7 +25,10 @@ func newNewCmd(app *App) *cobra.Command {
 		Long: `Create a ticket and commit it; print the new id.
 
 The first message comes from -m TEXT or -F FILE (- for standard input). With
---customer it is recorded as the customer's message, otherwise as yours.`,
+--customer it is recorded as the customer's message, otherwise as yours.
+
+The desk's rules run on the new ticket before it is saved (docs/rules.md); on
+a terminal, what they did is printed on standard error.`,
 		Example: `  ticket new "Refund for order 5521" --customer jane@example.com --tag refund -m "The kettle arrived broken."
   echo "details" | ticket new "Printer on fire" -F - --priority urgent --assign alice`,
 		Args: cobra.ExactArgs(1),
@@ -86,6 +89,9 @@ func runNew(app *App, o newOptions) error {
 	}, app.Now(), d.Exists)
 	if err != nil {
 		return usageErrorf("%v", err)
+	}
+	if err := runNewRules(app, d, t, body); err != nil {
+		return err
 	}
 	if _, err := d.Save([]*ticket.Ticket{t}, nil, desk.SaveOptions{
 		Message: fmt.Sprintf("ticket %s: new: %s", t.ID, t.Title), Author: author, NoCommit: app.NoCommit,

@@ -82,7 +82,9 @@ Documentation: docs/ in the source tree, and "ticket help exit-codes".`,
 		newTagCmd(app), newUntagCmd(app), newAssignCmd(app), newUnassignCmd(app),
 		newStatusCmd(app), newPriorityCmd(app), newSetCmd(app), newNoteCmd(app))
 	add("tickets", statusShortcuts(app)...)
+	add("tickets", newReplyCmd(app), newTemplateCmd(app), newOutboxCmd(app))
 	add("desk", newKBCmd(app))
+	add("tickets", newImportCmd(app), newCustomerCmd(app))
 	// A command without Run is a help topic: "ticket help exit-codes".
 	root.AddCommand(&cobra.Command{
 		Use:   "exit-codes",

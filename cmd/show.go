@@ -51,17 +51,24 @@ func runShow(app *App, o showOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.out.enabled() {
-		return o.out.print(app.Out, toJSON(d, l.Ticket, true))
-	}
-	if o.Raw {
+	if o.Raw && !o.out.enabled() {
 		_, err := app.Out.Write(l.Raw)
 		return err
 	}
-	return app.page(renderShow(app.style(), l.Ticket))
+	_, clocks, err := d.SLA(l.Ticket, app.Now(), defaultAtRiskDuration)
+	if err != nil {
+		app.warnf("%v", err)
+	}
+	if o.out.enabled() {
+		j := toJSON(d, l.Ticket, true)
+		cj := clocksJSON(clocks)
+		j.SLAClocks = &cj
+		return o.out.print(app.Out, j)
+	}
+	return app.page(renderShow(app.style(), l.Ticket, clocks))
 }
 
-func renderShow(st style, t *ticket.Ticket) string {
+func renderShow(st style, t *ticket.Ticket, clocks []ticket.SLAClock) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", st.paint("33", "#"+t.ID), st.paint("1", safe(t.Title)))
 	row := func(k, v string) {
@@ -85,6 +92,9 @@ func renderShow(st style, t *ticket.Ticket) string {
 		row("reopened", fmt.Sprint(t.Reopened))
 	}
 	row("sla", t.SLA)
+	for _, c := range clocks {
+		row("sla "+strings.ReplaceAll(c.Target, "_", " "), slaClockLine(st, c))
+	}
 	keys := make([]string, 0, len(t.Fields))
 	for k := range t.Fields {
 		keys = append(keys, k)

@@ -7,7 +7,10 @@
 // bytes: it knows nothing of tickets. It must stay fast on desks of 100,000
 // files, so it never scans the work tree: a commit writes the changed blobs,
 // rebuilds only the trees along the changed paths, moves the branch with a
-// compare-and-swap and splices just the changed entries into the git index.
-// It never triggers a repack or gc, and never touches files other than the
-// ones it is asked to change.
+// compare-and-swap and splices just the changed entries into the git index,
+// keeping git's cached trees for the rest. It never triggers a repack or gc,
+// never runs clean/smudge filters (such as Git LFS) on the files it writes,
+// and never touches files other than the ones it is asked to change.
+//
+// A Store is not safe for concurrent use; processes that write take Lock.
 package gitstore

@@ -125,9 +125,10 @@
 // # Mbox
 //
 // ReadMbox streams: it holds one message at a time. It splits at From_
-// lines ("From " at the start of a line, after a blank line or at the start
+// lines: "From " at the start of a line, after a blank line or at the start
 // of the file, with a digit somewhere in the line, as every writer's date
-// has). Line ends are detected from the start of the file (LF, which
+// has; without the blank line only a strict "From sender asctime-date"
+// line splits (some exporters write no blank line between messages). Line ends are detected from the start of the file (LF, which
 // covers CRLF, or CR-only) and are not rewritten: each message reaches the
 // callback with the file's own line ends, minus its From_ line and the
 // blank separator line before the next From_ line. Variants:

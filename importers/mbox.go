@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 )
 
@@ -152,6 +153,11 @@ func isFromLine(l []byte) bool {
 	return bytes.ContainsAny(l[5:], "0123456789")
 }
 
+// strictFromRe is the From_ line every writer produces: sender, then an
+// asctime date. Only such a line splits messages without a blank line
+// before it, as some exporters write them.
+var strictFromRe = regexp.MustCompile(`^From \S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d{2}(:\d{2})? +(\S+ +)?\d{4}\b`)
+
 func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error, st *mboxStats) error {
 	if st == nil {
 		st = &mboxStats{}
@@ -210,7 +216,7 @@ func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error,
 			break
 		}
 		content := trimEOL(line)
-		if prevBlank && isFromLine(content) {
+		if prevBlank && isFromLine(content) || !inHeader && strictFromRe.Match(content) {
 			if err := emit(); err != nil {
 				return err
 			}

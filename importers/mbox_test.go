@@ -233,6 +233,8 @@ func TestReadMboxEdges(t *testing.T) {
 			[]string{"Subject: b\n\nB\n"}},
 		{"From without digit is body", "From a Mon Mar  2 10:00:00 2026\nSubject: a\n\nx\n\nFrom here on\n",
 			[]string{"Subject: a\n\nx\n\nFrom here on\n"}},
+		{"no blank line before From_", "From a@example.com Mon Mar  2 10:00:00 2026\nSubject: a\n\nA\nFrom b@example.com Tue Mar  3 11:00 2026\nSubject: b\n\nB\nFrom me, regards 2026\n",
+			[]string{"Subject: a\n\nA\n", "Subject: b\n\nB\nFrom me, regards 2026\n"}},
 		{"no final newline", "From a Mon Mar  2 10:00:00 2026\nSubject: a\n\nend", []string{"Subject: a\n\nend"}},
 		{"long line", "From a 2026\nSubject: a\n\n" + strings.Repeat("x", 200000) + "\n", []string{"Subject: a\n\n" + strings.Repeat("x", 200000) + "\n"}},
 	}

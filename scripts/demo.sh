@@ -25,7 +25,7 @@ git -C "$desk" add .ticket/config.yaml
 git -C "$desk" commit -q -m "demo: agents, rules and SLA"
 cd "$desk"
 
-if ticket help import >/dev/null 2>&1; then
+if ticket import --help >/dev/null 2>&1; then
 	echo "==> ticket import mbox (the bundled sample mailbox)"
 	ticket import mbox "$root/examples/demo/sample.mbox"
 else
@@ -40,11 +40,11 @@ ticket list
 first=$(ticket list --json --jq '.[0].id')
 echo "==> ticket show $first"
 ticket show "$first"
-if ticket help report >/dev/null 2>&1; then
+if ticket report --help >/dev/null 2>&1; then
 	echo "==> ticket report --since 30d"
 	ticket report --since 30d
 fi
-if ticket help kb >/dev/null 2>&1; then
+if ticket kb --help >/dev/null 2>&1; then
 	echo "==> ticket kb build"
 	ticket kb build -o "$demo/site"
 	echo "knowledge base: $demo/site/index.html"

@@ -1,0 +1,567 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"github.com/ticketdesk/ticket/desk"
+	"github.com/ticketdesk/ticket/gitstore"
+	"github.com/ticketdesk/ticket/importers"
+	"github.com/ticketdesk/ticket/mailin"
+	"github.com/ticketdesk/ticket/mailout"
+	"github.com/ticketdesk/ticket/ticket"
+)
+
+type importOptions struct {
+	DryRun     bool
+	Channel    string
+	Quarantine string
+	MaxSize    string
+	KeepRaw    bool
+	Recursive  bool
+	Retry      bool
+	Autoreply  bool
+	LockWait   time.Duration
+	out        jsonFlags
+
+	autoreplySet bool
+}
+
+func newImportCmd(app *App) *cobra.Command {
+	o := &importOptions{}
+	c := &cobra.Command{
+		Use:   "import {eml|mbox|maildir} ...",
+		Short: "Import email into tickets (mail gateway, mbox archives, Maildir)",
+		Long: `Import email: every message ends up in a ticket or, when it cannot be read
+at all or is over --max-size, in quarantine (.ticket/quarantine/) with the
+reason. A whole run is one commit.
+
+Replies thread onto their ticket by our own Message-IDs in In-Reply-To and
+References, then by any stored Message-ID, then by the [#id] tag in the
+subject when the sender is the ticket's customer or an agent; anything else
+opens a new ticket (linked with the field "related" when it carried a tag).
+A message whose Message-ID is already stored is skipped, so importing the
+same mail twice adds nothing.
+
+"ticket import eml -" is the mail gateway: a mail server pipes each message
+in and gets exit 0 once it is stored or quarantined, and 75 (EX_TEMPFAIL) on
+any temporary failure, so it keeps the message and retries. See
+docs/email-gateway.md.`,
+		Example: `  ticket import eml - < message.eml
+  ticket import mbox archive.mbox --json
+  ticket import maildir ~/Maildir --recursive --dry-run
+  ticket import --retry-quarantine`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !o.Retry {
+				return usageErrorf("say what to import: ticket import eml|mbox|maildir, or --retry-quarantine")
+			}
+			return runImport(app, o, "retry", nil)
+		},
+	}
+	pf := c.PersistentFlags()
+	pf.BoolVar(&o.DryRun, "dry-run", false, "read and thread everything, print what would happen, change nothing")
+	pf.StringVar(&o.Channel, "channel", "email", "the `CHANNEL` of new tickets")
+	pf.StringVar(&o.Quarantine, "quarantine", mailin.QuarantineDir, "desk `FOLDER` for mail that cannot be read (committed)")
+	pf.StringVar(&o.MaxSize, "max-size", "10MB", "quarantine messages larger than `SIZE` (KB, MB, GB)")
+	pf.BoolVar(&o.KeepRaw, "keep-raw", false, "keep each raw message beside its ticket (tickets/XY/ID/HASH.eml)")
+	pf.BoolVar(&o.Autoreply, "autoreply", false, "acknowledge new tickets by mail (default on for eml and maildir, off for mbox archives)")
+	pf.DurationVar(&o.LockWait, "lock-wait", desk.LockWait, "wait at most `DURATION` for another ticket process before giving up (exit 75)")
+	pf.BoolVar(&o.out.JSON, "json", false, "print the summary as JSON")
+	pf.StringVarP(&o.out.JQ, "jq", "q", "", "filter the JSON output with a jq `EXPRESSION`")
+	pf.StringVarP(&o.out.Template, "template", "t", "", "format the JSON output with a Go `TEMPLATE`")
+	c.Flags().BoolVar(&o.Retry, "retry-quarantine", false, "import the quarantined messages again; those that now read leave quarantine")
+
+	sub := func(use, short string, args cobra.PositionalArgs, kind string) *cobra.Command {
+		return &cobra.Command{
+			Use: use, Short: short, Args: args,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				o.autoreplySet = cmd.Flags().Changed("autoreply")
+				return runImport(app, o, kind, args)
+			},
+		}
+	}
+	eml := sub("eml [FILE... | -]", "Import single RFC 5322 messages (- or nothing: one on standard input)", cobra.ArbitraryArgs, "eml")
+	mbox := sub("mbox FILE...", "Import mbox archives (mboxo, mboxrd, mboxcl, mboxcl2; any line ends)", cobra.MinimumNArgs(1), "mbox")
+	maildir := sub("maildir DIR...", "Import Maildir folders (cur/ and new/)", cobra.MinimumNArgs(1), "maildir")
+	maildir.Flags().BoolVar(&o.Recursive, "recursive", false, "also import Maildir++ subfolders (.Sub.Folder)")
+	c.AddCommand(eml, mbox, maildir)
+	return c
+}
+
+// importSummary is the --json output of an import run.
+type importSummary struct {
+	Messages    int               `json:"messages"`
+	Created     int               `json:"created"`
+	Appended    int               `json:"appended"`
+	Duplicates  int               `json:"duplicates"`
+	Quarantined int               `json:"quarantined"`
+	Loops       int               `json:"loops"`
+	Released    int               `json:"released"`
+	Autoreplies int               `json:"autoreplies"`
+	DryRun      bool              `json:"dry_run"`
+	Recovered   bool              `json:"recovered"`
+	Commit      string            `json:"commit"`
+	Seconds     float64           `json:"seconds"`
+	Tickets     []importedTicket  `json:"tickets"`
+	Quarantine  []quarantinedMail `json:"quarantine"`
+}
+
+type importedTicket struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Customer string `json:"customer"`
+	New      bool   `json:"new"`
+	Added    int    `json:"added"`
+	Related  string `json:"related,omitempty"`
+}
+
+type quarantinedMail struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+func runImport(app *App, o *importOptions, kind string, args []string) (err error) {
+	start := time.Now()
+	gateway := kind == "eml"
+	defer func() {
+		// The mail gateway must never lose a message: whatever kept it from
+		// being stored is worth a retry by the mail server.
+		if err != nil && gateway && !isUsageErr(err) {
+			err = tempFail(err)
+		}
+		if err != nil && errors.Is(err, gitstore.ErrLocked) {
+			err = tempFail(err)
+		}
+	}()
+	maxSize, err := parseSize(o.MaxSize)
+	if err != nil {
+		return usageErrorf("--max-size %q: %v", o.MaxSize, err)
+	}
+	qdir, err := cleanDeskDir(o.Quarantine)
+	if err != nil {
+		return usageErrorf("--quarantine %q: %v", o.Quarantine, err)
+	}
+	d, err := app.Desk()
+	if err != nil {
+		return err
+	}
+	author, err := app.author()
+	if err != nil {
+		return err
+	}
+	save := desk.SaveOptions{Author: author, NoCommit: app.NoCommit}
+	sum := importSummary{DryRun: o.DryRun, Tickets: []importedTicket{}, Quarantine: []quarantinedMail{}}
+
+	if !o.DryRun {
+		unlock, err := d.Store.Lock(o.LockWait)
+		if err != nil {
+			return withHint(err, "the mail server keeps the message and retries (exit 75); an import of a large archive holds the lock until it is done")
+		}
+		defer unlock()
+		rec, _, err := mailin.Recover(d, save)
+		if err != nil {
+			return err
+		}
+		sum.Recovered = rec
+		if rec {
+			app.warnf("finished an import that was interrupted")
+		}
+	}
+	loaded, err := d.LoadAll(d.Store.Worktree(), func(e error) { app.warnf("%v", e) })
+	if err != nil {
+		return err
+	}
+	all := make([]*ticket.Ticket, len(loaded))
+	for i, l := range loaded {
+		all[i] = l.Ticket
+	}
+	loaded = nil
+
+	autoreply := kind == "eml" || kind == "maildir" || kind == "retry"
+	if o.autoreplySet {
+		autoreply = o.Autoreply
+	}
+	incoming := map[string]mailout.Incoming{}
+	added := map[string]int{}
+	im := mailin.New(all, mailin.Options{
+		Channel: strings.ToLower(o.Channel), MaxSize: maxSize, KeepRaw: o.KeepRaw, Now: app.Now(),
+		Quarantine: qdir,
+		IsAgent: func(addr string) bool {
+			return addr != "" && (d.Config.Agent(addr) != nil || mailin.SameAddress(addr, d.Config.Email))
+		},
+		FileExists: func(p string) bool {
+			_, err := os.Lstat(filepath.Join(d.Store.Dir(), filepath.FromSlash(p)))
+			return err == nil
+		},
+		OnCreate: func(t *ticket.Ticket, m *importers.Message) error {
+			if autoreply {
+				incoming[t.ID] = mailout.IncomingFrom(m)
+			}
+			return runRules(d, t, ticket.RuleOnCreate, m)
+		},
+		OnMessage: func(t *ticket.Ticket, m *importers.Message) error {
+			return runRules(d, t, ticket.RuleOnMessage, m)
+		},
+	})
+	all = nil
+
+	bar := app.importProgress(kind, args)
+	record := func(r mailin.Result) {
+		switch r.Outcome {
+		case mailin.Created, mailin.Appended:
+			added[r.Ticket]++
+		case mailin.Quarantined:
+			sum.Quarantine = append(sum.Quarantine, quarantinedMail{Path: d.Rel(r.Path), Reason: r.Reason})
+		}
+		bar.tick(im.Stats().Messages)
+	}
+	if err := importSources(app, im, kind, args, o, qdir, record, bar); err != nil {
+		bar.done()
+		return err
+	}
+	bar.done()
+
+	st := im.Stats()
+	sum.Messages, sum.Created, sum.Appended, sum.Duplicates = st.Messages, st.Created, st.Appended, st.Duplicates
+	sum.Quarantined, sum.Loops, sum.Released = st.Quarantined, st.Loops, st.Released
+	for _, t := range im.Changed() {
+		it := importedTicket{ID: t.ID, Title: t.Title, Customer: t.Customer, Added: added[t.ID], Related: t.Field("related"), New: im.Created(t.ID)}
+		sum.Tickets = append(sum.Tickets, it)
+	}
+	if !o.DryRun && autoreply {
+		ids := make([]string, 0, len(incoming))
+		for id := range incoming {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			queued, _, err := mailout.AutoReplyFor(d, im.Ticket(id), incoming[id], app.Now())
+			if err != nil {
+				app.warnf("ticket %s: no automatic reply: %v", id, err)
+				continue
+			}
+			if queued {
+				sum.Autoreplies++
+			}
+		}
+	}
+	if !o.DryRun && im.Pending() {
+		save.Message = importMessage(kind, args, st)
+		h, err := im.Commit(d, save)
+		if err != nil {
+			return err
+		}
+		sum.Commit = h
+	}
+	sum.Seconds = time.Since(start).Seconds()
+	if sum.Autoreplies > 0 {
+		flushAutoreplies(app, d, save)
+	}
+	if o.out.enabled() {
+		return o.out.print(app.Out, sum)
+	}
+	printImportSummary(app, sum)
+	return nil
+}
+
+// runRules is where the desk's rules run on mail in: "create" for every new
+// ticket, "message" for customer messages appended to existing tickets. It
+// is a seam until the desk exposes its rule runner (desk.RunRules); the
+// actions it returns are applied by that runner to t.
+func runRules(d *desk.Desk, t *ticket.Ticket, event ticket.RuleEvent, m *importers.Message) error {
+	_ = d
+	_ = t
+	_ = event
+	_ = m
+	return nil
+}
+
+// flushAutoreplies sends queued acknowledgements when a mail server is
+// configured; otherwise they wait in the outbox for `ticket outbox send`.
+// The import is done either way, so failures are warnings.
+func flushAutoreplies(app *App, d *desk.Desk, save desk.SaveOptions) {
+	sender, err := mailout.NewSender(d.Config, app.Getenv)
+	if err != nil || sender == nil {
+		return
+	}
+	outs, err := mailout.Flush(d, sender, mailout.FlushOptions{
+		Save: mailout.SaveOptions{Author: save.Author, NoCommit: save.NoCommit},
+		Warn: func(e error) { app.warnf("%v", e) },
+	})
+	if err != nil {
+		app.warnf("automatic replies stay in the outbox: %v", err)
+		return
+	}
+	for _, out := range outs {
+		if out.Err != nil {
+			app.warnf("automatic reply %s not sent (it stays in the outbox; `ticket outbox send --retry`): %v", out.Record.ID, out.Err)
+		}
+	}
+}
+
+func importMessage(kind string, args []string, st mailin.Stats) string {
+	what := "import " + kind
+	if kind == "retry" {
+		what = "import: retry quarantine"
+	}
+	if len(args) == 1 && args[0] != "-" {
+		what += " " + filepath.Base(args[0])
+	}
+	return fmt.Sprintf("%s: %d messages, %d new tickets, %d appended, %d quarantined",
+		what, st.Messages, st.Created, st.Appended, st.Quarantined)
+}
+
+func printImportSummary(app *App, s importSummary) {
+	verb := "imported"
+	if s.DryRun {
+		verb = "would import (dry run)"
+	}
+	fmt.Fprintf(app.Out, "%s %d %s: %d %s created, %d %s appended, %d %s skipped, %d quarantined",
+		verb, s.Messages, plural(s.Messages, "message", "messages"),
+		s.Created, plural(s.Created, "ticket", "tickets"),
+		s.Appended, plural(s.Appended, "entry", "entries"),
+		s.Duplicates, plural(s.Duplicates, "duplicate", "duplicates"), s.Quarantined)
+	if s.Loops > 0 {
+		fmt.Fprintf(app.Out, ", %d %s dropped", s.Loops, plural(s.Loops, "loop", "loops"))
+	}
+	if s.Released > 0 {
+		fmt.Fprintf(app.Out, ", %d released from quarantine", s.Released)
+	}
+	if s.Autoreplies > 0 {
+		fmt.Fprintf(app.Out, ", %d automatic %s queued", s.Autoreplies, plural(s.Autoreplies, "reply", "replies"))
+	}
+	fmt.Fprintln(app.Out)
+	if len(s.Tickets) <= 50 {
+		for _, t := range s.Tickets {
+			mark := "+"
+			if t.New {
+				mark = "new"
+			}
+			line := fmt.Sprintf("  %-3s %s  %s", mark, t.ID, safe(t.Title))
+			if t.Related != "" {
+				line += "  (related to " + t.Related + ")"
+			}
+			fmt.Fprintln(app.Out, line)
+		}
+	}
+	for _, q := range s.Quarantine {
+		fmt.Fprintf(app.Out, "  quarantined %s: %s\n", q.Path, safe(q.Reason))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// importSources feeds every message of the arguments to the importer.
+func importSources(app *App, im *mailin.Importer, kind string, args []string, o *importOptions, qdir string, record func(mailin.Result), bar *importBar) error {
+	add := func(raw []byte, src mailin.Source) error {
+		r, err := im.Add(raw, src)
+		if err != nil {
+			return err
+		}
+		record(r)
+		return nil
+	}
+	switch kind {
+	case "eml":
+		if len(args) == 0 {
+			args = []string{"-"}
+		}
+		for _, a := range args {
+			var raw []byte
+			var err error
+			name := a
+			if a == "-" {
+				name = "standard input"
+				raw, err = io.ReadAll(app.In)
+			} else {
+				raw, err = os.ReadFile(a)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			if err := add(raw, mailin.Source{Name: name}); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	case "mbox":
+		for _, a := range args {
+			f, err := os.Open(a)
+			if err != nil {
+				return withHint(fmt.Errorf("mbox %w", err), "nothing was imported")
+			}
+			var base int64
+			bar.file(f)
+			err = importers.ReadMbox(f, func(raw []byte, n int, off int64) error {
+				bar.at(base + off)
+				return add(raw, mailin.Source{Name: fmt.Sprintf("%s: message %d at offset %d", a, n, off)})
+			})
+			f.Close()
+			if err != nil {
+				return withHint(fmt.Errorf("%s: %w", a, err), "nothing was imported; fix the file and run the import again")
+			}
+		}
+	case "maildir":
+		for _, a := range args {
+			err := importers.ReadMaildir(a, o.Recursive, func(p string, raw []byte) error {
+				return add(raw, mailin.Source{Name: p, Delivered: maildirDelivered(p)})
+			})
+			if err != nil {
+				return withHint(err, "nothing was imported; fix the folder and run the import again")
+			}
+		}
+	case "retry":
+		d, _ := app.Desk()
+		dir := filepath.Join(d.Store.Dir(), filepath.FromSlash(qdir))
+		entries, err := os.ReadDir(dir)
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".eml") {
+				continue
+			}
+			rel := path.Join(qdir, e.Name())
+			raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return err
+			}
+			r, err := im.Retry(rel, raw)
+			if err != nil {
+				return fmt.Errorf("%s: %w", d.Rel(rel), err)
+			}
+			if r.Outcome == mailin.Quarantined {
+				app.warnf("%s still cannot be read: %s", d.Rel(rel), r.Reason)
+				continue
+			}
+			record(r)
+		}
+	}
+	return nil
+}
+
+// maildirDelivered is a Maildir file's delivery time: the seconds at the
+// start of its name, else its modification time.
+func maildirDelivered(p string) time.Time {
+	name := filepath.Base(p)
+	end := 0
+	for end < len(name) && name[end] >= '0' && name[end] <= '9' {
+		end++
+	}
+	if end > 0 && end <= 12 {
+		if s, err := strconv.ParseInt(name[:end], 10, 64); err == nil {
+			return time.Unix(s, 0).UTC()
+		}
+	}
+	if fi, err := os.Stat(p); err == nil {
+		return fi.ModTime().UTC()
+	}
+	return time.Time{}
+}
+
+// parseSize reads 10MB, 512KB, 1GB or a number of bytes (binary units).
+func parseSize(s string) (int64, error) {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a size such as 10MB, 512KB or 1GB")
+	}
+	return int64(n * float64(mult)), nil
+}
+
+// cleanDeskDir checks a desk-relative folder.
+func cleanDeskDir(p string) (string, error) {
+	p = path.Clean(filepath.ToSlash(p))
+	if p == "." || strings.HasPrefix(p, "/") || p == ".." || strings.HasPrefix(p, "../") {
+		return "", fmt.Errorf("want a folder inside the desk, such as %s", mailin.QuarantineDir)
+	}
+	return p, nil
+}
+
+func isUsageErr(err error) bool {
+	var ee *exitError
+	return errors.As(err, &ee) && ee.code == exitUsage
+}
+
+// importBar shows progress on standard error when it is a terminal.
+type importBar struct {
+	bar   *progressbar.ProgressBar
+	total int64
+	last  time.Time
+}
+
+func (a *App) importProgress(kind string, args []string) *importBar {
+	b := &importBar{}
+	if !a.ErrTTY {
+		return b
+	}
+	if kind == "mbox" {
+		for _, p := range args {
+			if fi, err := os.Stat(p); err == nil {
+				b.total += fi.Size()
+			}
+		}
+		b.bar = progressbar.NewOptions64(b.total, progressbar.OptionSetWriter(a.Err),
+			progressbar.OptionSetDescription("importing"), progressbar.OptionShowBytes(true),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowDescriptionAtLineEnd(), progressbar.OptionClearOnFinish())
+		return b
+	}
+	b.bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(a.Err),
+		progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("msg"), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	return b
+}
+
+func (b *importBar) file(*os.File) {}
+
+func (b *importBar) at(off int64) {
+	if b.bar != nil && b.total > 0 {
+		b.bar.Set64(off)
+	}
+}
+
+func (b *importBar) tick(n int) {
+	if b.bar == nil {
+		return
+	}
+	if b.total > 0 {
+		if now := time.Now(); now.Sub(b.last) > 100*time.Millisecond {
+			b.last = now
+			b.bar.Describe(fmt.Sprintf("%d messages", n))
+		}
+		return
+	}
+	b.bar.Add(1)
+}
+
+func (b *importBar) done() {
+	if b.bar != nil {
+		b.bar.Finish()
+	}
+}

@@ -1,0 +1,215 @@
+package mailout
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/ticketdesk/ticket/importers"
+	"github.com/ticketdesk/ticket/ticket"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+// maxReferences caps the References header: the thread root plus the latest
+// customer messages. Mail clients thread by the first and last ids.
+const maxReferences = 10
+
+// Attachment is a file sent with a mail.
+type Attachment struct {
+	Name string // base name as the customer sees it
+	Data []byte
+}
+
+// Mail is one outgoing message before it is written out.
+type Mail struct {
+	From       *mail.Address
+	To, Cc     []*mail.Address
+	Subject    string
+	MessageID  string // without angle brackets
+	InReplyTo  string
+	References []string
+	Date       time.Time
+	// Auto marks an automatic response (RFC 3834).
+	Auto bool
+	// Loop is the desk address put in importers.LoopHeader, so our own mail
+	// coming back is recognised and dropped.
+	Loop        string
+	Text        string // Markdown; sent as text/plain and rendered as HTML
+	Attachments []Attachment
+}
+
+// Envelope is who a mail is from and to at the SMTP level.
+func (m *Mail) Envelope() (from string, to []string) {
+	for _, a := range append(append([]*mail.Address(nil), m.To...), m.Cc...) {
+		to = append(to, a.Address)
+	}
+	return m.From.Address, to
+}
+
+// ThreadFor fills subject and threading headers of a mail answering ticket
+// t: Subject "Re: [#ID] title", In-Reply-To the latest customer message, and
+// References the thread root then the customer's messages.
+func (m *Mail) ThreadFor(t *ticket.Ticket, domain, subject string) {
+	var ids []string
+	for _, e := range t.Entries {
+		if e.Kind == ticket.KindMessage && e.MessageID != "" {
+			ids = append(ids, e.MessageID)
+		}
+	}
+	if len(ids) > 0 {
+		m.Subject = "Re: [#" + t.ID + "] " + t.Title
+		m.InReplyTo = ids[len(ids)-1]
+	} else {
+		if subject == "" {
+			subject = t.Title
+		}
+		m.Subject = "[#" + t.ID + "] " + subject
+	}
+	if len(ids) > maxReferences-1 {
+		ids = ids[len(ids)-(maxReferences-1):]
+	}
+	m.References = append([]string{ticket.ThreadRootID(t.ID, domain)}, ids...)
+}
+
+// Bytes writes the message as RFC 5322 text with CRLF line ends: UTF-8
+// text/plain with a sanitised HTML alternative, and attachments.
+func (m *Mail) Bytes() ([]byte, error) {
+	var h mail.Header
+	h.SetDate(m.Date)
+	h.SetAddressList("From", []*mail.Address{m.From})
+	h.SetAddressList("To", m.To)
+	if len(m.Cc) > 0 {
+		h.SetAddressList("Cc", m.Cc)
+	}
+	h.SetSubject(m.Subject)
+	h.SetMessageID(m.MessageID)
+	if m.InReplyTo != "" {
+		h.SetMsgIDList("In-Reply-To", []string{m.InReplyTo})
+	}
+	h.SetMsgIDList("References", m.References)
+	if m.Auto {
+		h.Set("Auto-Submitted", "auto-replied")
+		h.Set("X-Auto-Response-Suppress", "All")
+		h.Set("Precedence", "auto_reply")
+	}
+	if m.Loop != "" {
+		h.Set(importers.LoopHeader, m.Loop)
+	}
+	h.Set("MIME-Version", "1.0")
+
+	html, err := renderHTML(m.Text)
+	if err != nil {
+		return nil, err
+	}
+	text := strings.TrimRight(m.Text, "\n") + "\n"
+
+	var b bytes.Buffer
+	var iw *mail.InlineWriter
+	var mw *mail.Writer
+	if len(m.Attachments) == 0 {
+		iw, err = mail.CreateInlineWriter(&b, h)
+	} else {
+		mw, err = mail.CreateWriter(&b, h)
+		if err == nil {
+			iw, err = mw.CreateInline()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []struct{ ctype, body string }{{"text/plain", text}, {"text/html", html}} {
+		var ph mail.InlineHeader
+		ph.SetContentType(p.ctype, map[string]string{"charset": "utf-8"})
+		w, err := iw.CreatePart(ph)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write([]byte(p.body)); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := iw.Close(); err != nil {
+		return nil, err
+	}
+	for _, a := range m.Attachments {
+		var ah mail.AttachmentHeader
+		ah.SetContentType(contentType(a), nil)
+		ah.SetFilename(a.Name)
+		w, err := mw.CreateAttachment(ah)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(a.Data); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if mw != nil {
+		if err := mw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
+
+func contentType(a Attachment) string {
+	if t := mime.TypeByExtension(strings.ToLower(filepath.Ext(a.Name))); t != "" {
+		t, _, _ = strings.Cut(t, ";")
+		return t
+	}
+	t, _, _ := strings.Cut(http.DetectContentType(a.Data), ";")
+	return t
+}
+
+var (
+	markdown = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table))
+	// The policy allows what replies need (paragraphs, lists, links,
+	// emphasis, code, tables) and strips everything that runs or tracks.
+	htmlPolicy = bluemonday.UGCPolicy()
+)
+
+// renderHTML turns the Markdown of a reply into a small, safe HTML document.
+// Raw HTML in the text is escaped by goldmark and sanitised again.
+func renderHTML(md string) (string, error) {
+	var b bytes.Buffer
+	if err := markdown.Convert([]byte(md), &b); err != nil {
+		return "", fmt.Errorf("rendering the reply as HTML: %w", err)
+	}
+	body := htmlPolicy.SanitizeBytes(b.Bytes())
+	return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n<body>\n" + string(body) + "</body></html>\n", nil
+}
+
+// FromAddress is the From of mail written by agent name: "Alice via Acme
+// Support" <support@…>; automatic mail is from the desk alone.
+func FromAddress(cfg *ticket.Config, agentName string) *mail.Address {
+	name := cfg.Name
+	if agentName != "" && agentName != cfg.Name {
+		name = agentName + " via " + cfg.Name
+	}
+	return &mail.Address{Name: name, Address: cfg.Email}
+}
+
+// ParseAddresses reads addresses given on a command line.
+func ParseAddresses(list []string) ([]*mail.Address, error) {
+	var out []*mail.Address
+	for _, s := range list {
+		as, err := mail.ParseAddressList(s)
+		if err != nil {
+			return nil, fmt.Errorf("address %q: %v", s, err)
+		}
+		out = append(out, as...)
+	}
+	return out, nil
+}

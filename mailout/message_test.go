@@ -1,0 +1,191 @@
+package mailout
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/ticketdesk/ticket/importers"
+	"github.com/ticketdesk/ticket/ticket"
+)
+
+var now = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+
+func header(t *testing.T, raw string) mail.Header {
+	t.Helper()
+	r, err := mail.CreateReader(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Header
+}
+
+func TestReplyMail(t *testing.T) {
+	tk := testTicket()
+	p, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: alice, Body: "Your refund is **on its way**.", Cc: []string{"Warehouse <wh@acme.example>"}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Record
+	if r == nil {
+		t.Fatalf("not mailed: %s", p.NotMailed)
+	}
+	e := tk.Entry(p.EntryID)
+	wantID := "ticket.7kq2m9." + p.EntryID + "@acme.example"
+	if e.Kind != ticket.KindReply || e.Author != "alice" || e.MessageID != wantID || r.MessageID != wantID {
+		t.Errorf("entry %+v, record id %s", e, r.MessageID)
+	}
+	if e.Meta["mail"] != "queued" || e.Meta["to"] != "jane@example.com" || e.Meta["cc"] != "wh@acme.example" {
+		t.Errorf("meta %v", e.Meta)
+	}
+	if tk.Status != ticket.StatusPending || !tk.FirstResponse.Equal(now) {
+		t.Errorf("status %s, first response %v", tk.Status, tk.FirstResponse)
+	}
+	if r.From != "support@acme.example" || strings.Join(r.To, " ") != "jane@example.com wh@acme.example" {
+		t.Errorf("envelope %s → %v", r.From, r.To)
+	}
+	for _, want := range []string{
+		"From: \"Alice Agent via Acme Support\" <support@acme.example>\r\n",
+		"To: \"Jane Doe\" <jane@example.com>\r\n",
+		"Cc: \"Warehouse\" <wh@acme.example>\r\n",
+		"Subject: Re: [#7kq2m9] Refund for order 5521\r\n",
+		"Message-Id: <" + wantID + ">\r\n",
+		"In-Reply-To: <CAF1@mail.example.com>\r\n",
+		"References: <ticket.7kq2m9@acme.example> <CAF1@mail.example.com>\r\n",
+		"Date: Fri, 20 Nov 2026 10:00:00 +0000\r\n",
+		"X-Ticket-Loop: support@acme.example\r\n",
+		"Content-Type: multipart/alternative;",
+		"Content-Type: text/plain; charset=utf-8",
+		"Content-Type: text/html; charset=utf-8",
+		"<strong>on its way</strong>",
+	} {
+		if !strings.Contains(r.Message, want) {
+			t.Errorf("message lacks %q:\n%s", want, r.Message)
+		}
+	}
+	if strings.Contains(r.Message, "Auto-Submitted") || strings.Contains(r.Message, "X-Auto-Response-Suppress") {
+		t.Error("a person's reply is marked automatic")
+	}
+	m, err := importers.Parse([]byte(r.Message), importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Text != "Your refund is **on its way**." || !m.Loop || m.Auto != "" || m.MessageID != wantID {
+		t.Errorf("parsed back: text %q loop %v auto %q id %s", m.Text, m.Loop, m.Auto, m.MessageID)
+	}
+}
+
+func TestAutoReplyMailIsMarked(t *testing.T) {
+	tk := testTicket()
+	status := tk.Status
+	p, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: DeskAgent(testConfig()), Body: "We have your message.", Auto: true, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Auto-Submitted: auto-replied\r\n", "X-Auto-Response-Suppress: All\r\n", "From: \"Acme Support\" <support@acme.example>\r\n"} {
+		if !strings.Contains(p.Record.Message, want) {
+			t.Errorf("message lacks %q", want)
+		}
+	}
+	if tk.Status != status || !tk.FirstResponse.IsZero() || tk.Entry(p.EntryID).Auto != "auto-reply" {
+		t.Errorf("an automatic reply changed the ticket: status %s, first response %v", tk.Status, tk.FirstResponse)
+	}
+	m, _ := importers.Parse([]byte(p.Record.Message), importers.Options{})
+	if m.Auto != importers.AutoReply || !m.Loop {
+		t.Errorf("parsed back: auto %q loop %v", m.Auto, m.Loop)
+	}
+}
+
+func TestReferencesAreCapped(t *testing.T) {
+	tk := testTicket()
+	for i := 2; i <= 15; i++ {
+		tk.AddMessage(ticket.Entry{Author: "jane@example.com", At: now, MessageID: fmt.Sprintf("m%d@example.com", i), Body: "more"})
+	}
+	p, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: alice, Body: "ok", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := header(t, p.Record.Message)
+	refs, _ := h.MsgIDList("References")
+	if len(refs) != maxReferences || refs[0] != "ticket.7kq2m9@acme.example" || refs[len(refs)-1] != "m15@example.com" || refs[1] != "m7@example.com" {
+		t.Errorf("References %v", refs)
+	}
+	if irt, _ := h.MsgIDList("In-Reply-To"); len(irt) != 1 || irt[0] != "m15@example.com" {
+		t.Errorf("In-Reply-To %v", irt)
+	}
+}
+
+func TestHTMLIsSanitised(t *testing.T) {
+	tk := testTicket()
+	body := "Hi <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) and https://acme.example/help"
+	p, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: alice, Body: body, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := mail.CreateReader(strings.NewReader(p.Record.Message))
+	var html string
+	for {
+		part, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := part.Header.(*mail.InlineHeader).ContentType()
+		b, _ := io.ReadAll(part.Body)
+		if ct == "text/html" {
+			html = string(b)
+		} else if ct == "text/plain" && !strings.Contains(string(b), "<script>") {
+			t.Errorf("the plain text is not the reply as written: %q", b)
+		}
+	}
+	for _, bad := range []string{"<script", "onerror", "javascript:", "<img"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("HTML holds %q:\n%s", bad, html)
+		}
+	}
+	if !strings.Contains(html, `<a href="https://acme.example/help"`) {
+		t.Errorf("links are not linked:\n%s", html)
+	}
+}
+
+func TestAttachments(t *testing.T) {
+	tk := testTicket()
+	tk.Entries[0].Attachments = []string{"7kq2m9/label.pdf"}
+	p, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: alice, Body: "Label attached.", Now: now,
+		Attach: []Attachment{{Name: "../label.pdf", Data: []byte("%PDF-1.4 label")}, {Name: "note.txt", Data: []byte("hi")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := tk.Entry(p.EntryID)
+	if strings.Join(e.Attachments, " ") != "7kq2m9/label-2.pdf 7kq2m9/note.txt" {
+		t.Errorf("attachments %v", e.Attachments)
+	}
+	if len(p.Files) != 2 || p.Files[0].Path != "tickets/7k/7kq2m9/label-2.pdf" || !bytes.Equal(p.Files[0].Data, []byte("%PDF-1.4 label")) {
+		t.Errorf("files %+v", p.Files)
+	}
+	m, err := importers.Parse([]byte(p.Record.Message), importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Attachments) != 2 || m.Attachments[0].Filename != "label-2.pdf" || m.Attachments[0].ContentType != "application/pdf" || string(m.Attachments[1].Data) != "hi" {
+		t.Errorf("attachments parsed back: %+v", m.Attachments)
+	}
+}
+
+func TestNotMailed(t *testing.T) {
+	tk := testTicket()
+	tk.Customer, tk.Entries = "janedoe", nil
+	p, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: alice, Body: "Called her back.", Now: now})
+	if err != nil || p.Record != nil || !strings.Contains(p.NotMailed, "no customer email address") {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if _, err := PrepareReply(testConfig(), testTicket(), ReplyOptions{Agent: alice, Body: "  ", Now: now}); err == nil {
+		t.Error("an empty reply was accepted")
+	}
+}
