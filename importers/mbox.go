@@ -216,7 +216,7 @@ func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error,
 			break
 		}
 		content := trimEOL(line)
-		if prevBlank && isFromLine(content) || !inHeader && strictFromRe.Match(content) {
+		if prevBlank && isFromLine(content) || !inHeader && bytes.HasPrefix(content, []byte("From ")) && strictFromRe.Match(content) {
 			if err := emit(); err != nil {
 				return err
 			}

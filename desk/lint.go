@@ -1,0 +1,262 @@
+package desk
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ticketdesk/ticket/gitstore"
+	"github.com/ticketdesk/ticket/ticket"
+)
+
+// Finding is one problem `ticket lint` reports: the file (relative to the
+// repository root), the line (0: the whole file), the severity
+// (ticket.LintError or ticket.LintWarning) and what to do.
+type Finding struct {
+	File     string
+	Line     int
+	Severity string
+	Message  string
+}
+
+func (f Finding) String() string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Severity, f.Message)
+	}
+	return fmt.Sprintf("%s: %s: %s", f.File, f.Severity, f.Message)
+}
+
+// OpenForLint opens the desk enclosing dir like Open, but a configuration
+// that does not parse is no error: lint reports it with everything else.
+func OpenForLint(dir string, now func() time.Time) (*Desk, error) {
+	d, err := Open(dir, now)
+	if err == nil {
+		return d, nil
+	}
+	st, serr := gitstore.Open(dir)
+	if serr != nil {
+		return nil, serr
+	}
+	return &Desk{Store: st, Config: ticket.DefaultConfig("", ""), Now: now}, nil
+}
+
+var fileLineRe = regexp.MustCompile(`^(.+?):(\d+): (.*)$`)
+
+// FindingsOf turns errors that name "file:line: what" (one per line, as
+// joined errors print) into findings of severity sev; other text is
+// reported against file.
+func FindingsOf(err error, file, sev string) []Finding {
+	var out []Finding
+	for _, e := range unjoin(err) {
+		var pe *ticket.ParseError
+		if errors.As(e, &pe) && pe.Path != "" {
+			out = append(out, Finding{File: pe.Path, Line: pe.Line, Severity: sev, Message: pe.Msg})
+			continue
+		}
+		for _, l := range strings.Split(e.Error(), "\n") {
+			if l = strings.TrimSpace(l); l == "" {
+				continue
+			}
+			if m := fileLineRe.FindStringSubmatch(l); m != nil {
+				n, _ := strconv.Atoi(m[2])
+				out = append(out, Finding{File: m[1], Line: n, Severity: sev, Message: m[3]})
+				continue
+			}
+			out = append(out, Finding{File: file, Severity: sev, Message: strings.TrimPrefix(l, file+": ")})
+		}
+	}
+	return out
+}
+
+// Lint checks the desk as r reads it: the configuration (it parses, its
+// rules and SLA conditions compile), and every file under tickets/: each
+// ticket parses and validates, sits in its shard (tickets/XY/ID.md) under
+// its own id, names agents and teams the configuration knows, has no time
+// in the future, references attachments that exist; ids and Message-IDs are
+// unique across tickets; files that are neither tickets nor attachments
+// are reported as warnings, and so is anything that looks like a
+// credential. Findings are sorted by file and line.
+func (d *Desk) Lint(r gitstore.Reader) ([]Finding, error) {
+	now := d.Now().UTC()
+	var out []Finding
+	cfg := d.lintConfig(r, &out)
+
+	files, err := r.List(ticket.TicketsDir)
+	if err != nil {
+		return nil, err
+	}
+	present := make(map[string]bool, len(files))
+	for _, f := range files {
+		present[f.Path] = true
+	}
+	type seenAt struct {
+		file string
+		line int
+	}
+	ids := map[string][]string{}    // id in front matter → files
+	mids := map[string][]seenAt{}   // Message-ID → where
+	attached := map[string]bool{}   // referenced attachment files
+	ticketDirs := map[string]bool{} // tickets/XY/ID of every ticket file
+	for _, f := range files {
+		p := f.Path
+		rel := d.rel(p)
+		id := lintTicketID(p)
+		if id == "" {
+			continue // an attachment or an unknown file; judged below
+		}
+		ticketDirs[strings.TrimSuffix(p, ".md")] = true
+		raw, err := r.Read(p)
+		if err != nil {
+			return nil, err
+		}
+		if want := ticket.Path(id); p != want {
+			out = append(out, Finding{File: rel, Severity: ticket.LintError,
+				Message: fmt.Sprintf("ticket file in the wrong place; move it to %s", d.rel(want))})
+		}
+		for _, c := range ticket.Credentials(string(raw)) {
+			out = append(out, Finding{File: rel, Line: c.Line, Severity: c.Severity, Message: c.Message})
+		}
+		t, err := ticket.ParseFile(rel, raw)
+		if err != nil {
+			out = append(out, FindingsOf(err, rel, ticket.LintError)...)
+			continue
+		}
+		if t.ID != id {
+			out = append(out, Finding{File: rel, Line: ticket.FrontMatterLine(raw, "id"), Severity: ticket.LintError,
+				Message: fmt.Sprintf("id %q does not match the file name %s; an id is the file's name (rename the file or fix the id)", t.ID, path.Base(p))})
+		}
+		ids[t.ID] = append(ids[t.ID], rel)
+		for _, pr := range ticket.LintTicket(t, raw, cfg, now) {
+			out = append(out, Finding{File: rel, Line: pr.Line, Severity: pr.Severity, Message: pr.Message})
+		}
+		dir := path.Dir(p)
+		for i, e := range t.Entries {
+			if e.MessageID != "" {
+				mids[e.MessageID] = append(mids[e.MessageID], seenAt{rel, ticket.EntryLine(raw, i)})
+			}
+			for _, a := range e.Attachments {
+				ap := path.Join(dir, a)
+				attached[ap] = true
+				if !strings.HasPrefix(ap, ticket.TicketsDir+"/") || !present[ap] {
+					out = append(out, Finding{File: rel, Line: ticket.EntryLine(raw, i), Severity: ticket.LintError,
+						Message: fmt.Sprintf("entry %s references attachment %s, which does not exist; add the file or remove the reference", e.ID, a)})
+				}
+			}
+		}
+	}
+	for id, fs := range ids {
+		if len(fs) < 2 {
+			continue
+		}
+		for _, f := range fs {
+			others := slices.DeleteFunc(slices.Clone(fs), func(s string) bool { return s == f })
+			out = append(out, Finding{File: f, Severity: ticket.LintError,
+				Message: fmt.Sprintf("id %s is also used by %s (a collision, often from merged branches); give one of them a new id with `ticket new` and move its history over", id, strings.Join(others, ", "))})
+		}
+	}
+	for mid, at := range mids {
+		files := map[string]bool{}
+		for _, a := range at {
+			files[a.file] = true
+		}
+		if len(files) < 2 {
+			continue
+		}
+		for _, a := range at {
+			var others []string
+			for f := range files {
+				if f != a.file {
+					others = append(others, f)
+				}
+			}
+			slices.Sort(others)
+			out = append(out, Finding{File: a.file, Line: a.line, Severity: ticket.LintError,
+				Message: fmt.Sprintf("Message-ID <%s> is also in %s; one mail belongs to one ticket (remove the duplicate entry)", mid, strings.Join(others, ", "))})
+		}
+	}
+	for _, f := range files {
+		p := f.Path
+		if lintTicketID(p) != "" || attached[p] {
+			continue
+		}
+		if parts := strings.Split(p, "/"); len(parts) >= 4 && ticketDirs[strings.Join(parts[:3], "/")] {
+			continue // stored beside its ticket, even if no entry names it
+		}
+		if path.Base(p) == ".gitkeep" {
+			continue
+		}
+		out = append(out, Finding{File: d.rel(p), Severity: ticket.LintWarning,
+			Message: "not a ticket file nor a ticket's attachment; tickets are tickets/XY/ID.md, attachments tickets/XY/ID/FILE (move or remove it)"})
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+// lintTicketID is the id of a file that is meant to be a ticket: an id
+// named .md file in tickets/ or one folder below it. Deeper files are
+// attachments.
+func lintTicketID(p string) string {
+	if strings.Count(p, "/") > 2 {
+		return ""
+	}
+	return ticket.IDFromPath(p)
+}
+
+// lintConfig reports the configuration's problems and returns the
+// configuration to check tickets against (nil when it does not parse).
+func (d *Desk) lintConfig(r gitstore.Reader, out *[]Finding) *ticket.Config {
+	rel := d.rel(ticket.ConfigPath)
+	data, err := r.Read(ticket.ConfigPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ticket.DefaultConfig("", "")
+	}
+	if err != nil {
+		*out = append(*out, Finding{File: rel, Severity: ticket.LintError, Message: err.Error()})
+		return nil
+	}
+	for _, c := range ticket.Credentials(string(data)) {
+		*out = append(*out, Finding{File: rel, Line: c.Line, Severity: c.Severity, Message: c.Message})
+	}
+	cfg, err := ticket.ParseConfig(rel, data)
+	if err != nil {
+		*out = append(*out, FindingsOf(err, rel, ticket.LintError)...)
+		return nil
+	}
+	if _, err := ticket.NewRuleEngine(cfg); err != nil {
+		probe := &Desk{Store: d.Store, Config: cfg}
+		*out = append(*out, FindingsOf(probe.ruleErrors(err), rel, ticket.LintError)...)
+	}
+	// Rule conditions are checked by the engine above; SLA conditions here.
+	for i, p := range cfg.SLA {
+		if p.If == "" {
+			continue
+		}
+		if _, err := ticket.CompileQuery(p.If); err != nil {
+			*out = append(*out, Finding{File: rel, Line: cfg.Line(fmt.Sprintf("sla[%d].if", i)), Severity: ticket.LintError,
+				Message: fmt.Sprintf("sla[%d] %q: if: %v", i, p.Name, err)})
+		}
+	}
+	return cfg
+}
+
+// SortFindings orders findings by file, line, severity and message.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		if c := strings.Compare(a.Severity, b.Severity); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}
