@@ -21,6 +21,11 @@ func article(slug, lang, title, body string, mod ...func(*Article)) *Article {
 		m(a)
 	}
 	a.Raw = Render(a)
+	parsed, err := ParseArticle(a.Path, a.Raw)
+	if err != nil {
+		panic(err)
+	}
+	a.BodyLine = parsed.BodyLine
 	return a
 }
 
@@ -232,9 +237,9 @@ func TestCheckLinks(t *testing.T) {
 		t.Fatal("broken links built")
 	}
 	for _, want := range []string{
-		`kb/a.md:10: broken link "nope.md": there is no published article en/nope`,
-		`kb/a.md:11: broken link "secret.md": kb/secret.md is internal`,
-		`kb/a.md:11: broken link "img/x.png": there is no file kb/img/x.png`,
+		`kb/a.md:9: broken link "nope.md": there is no published article en/nope`,
+		`kb/a.md:10: broken link "secret.md": kb/secret.md is internal`,
+		`kb/a.md:10: broken link "img/x.png": there is no file kb/img/x.png`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -260,7 +265,7 @@ func TestThemeOverride(t *testing.T) {
 	if got := readFile(t, out, "404.html"); !strings.Contains(got, "<p>Lost, Acme Help</p>") {
 		t.Errorf("404.html = %q", got)
 	}
-	src.Theme["list.html"] = []byte(`{{define "content"}}{{.Nope}}{{end}}`)
+	src.Theme["home.html"] = []byte(`{{define "content"}}{{.Nope}}{{end}}`)
 	if _, err := Build(src, Options{Out: out}); err == nil || !strings.Contains(err.Error(), "Nope") {
 		t.Errorf("broken override: %v", err)
 	}

@@ -195,7 +195,7 @@ func (d *doc) rewrite(dest []byte, n ast.Node) []byte {
 	}
 	dir := path.Dir(strings.TrimPrefix(d.art.Path, Dir+"/"))
 	target := path.Clean(path.Join(dir, u.Path))
-	l := link{Dest: s, Line: d.line(n)}
+	l := link{Dest: s, Line: d.line(n, s)}
 	if strings.HasPrefix(target, "../") || target == ".." {
 		l.Target, l.Asset = target, true
 		d.links = append(d.links, l)
@@ -221,11 +221,15 @@ func (d *doc) rewrite(dest []byte, n ast.Node) []byte {
 	return []byte("../" + assetDir + "/" + target + frag)
 }
 
-// line finds the file line of an inline node through its block.
-func (d *doc) line(n ast.Node) int {
+// line finds the file line of a link: the line of its block where the
+// destination is written.
+func (d *doc) line(n ast.Node, dest string) int {
 	for p := n; p != nil; p = p.Parent() {
 		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
 			off := p.Lines().At(0).Start
+			if i := bytes.Index(d.source[off:], []byte(dest)); i >= 0 {
+				off += i
+			}
 			return d.art.BodyLine + bytes.Count(d.source[:off], []byte("\n"))
 		}
 	}

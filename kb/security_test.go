@@ -1,0 +1,180 @@
+package kb
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketdesk/ticket/ticket"
+	"golang.org/x/net/html"
+)
+
+// hostile is an article written to run code in readers' browsers every way
+// we know of.
+const hostile = `Hello <script>alert("body")</script>
+
+<img src="x.png" onerror="alert('img')" alt="pic">
+<a href="javascript:alert('link')">click</a> <a href=" JaVaScRiPt:alert(2)">again</a>
+<a href="data:text/html,<script>alert(3)</script>">data</a>
+<div style="background:url(javascript:alert(4)); width: expression(alert(5))">styled</div>
+<p onclick="alert(6)" onmouseover="alert(7)">hover</p>
+<iframe src="https://evil.example/"></iframe><object data="x.swf"></object><embed src="x.swf">
+<svg onload="alert(8)"><script>alert(9)</script></svg>
+<style>body { background: url("javascript:alert(10)") }</style>
+<form action="javascript:alert(11)"><button formaction="javascript:alert(12)">go</button></form>
+<meta http-equiv="refresh" content="0;url=javascript:alert(13)">
+<base href="javascript:alert(14)//">
+[md link](javascript:alert(15)) and ![md image](javascript:alert(16))
+<a href="vbscript:msgbox(17)">vb</a>
+<scr<script>ipt>alert(18)</script>
+`
+
+func TestHostileArticleIsInert(t *testing.T) {
+	a := article("hostile", "en", `Title <script>alert("title")</script>`, hostile, func(a *Article) {
+		a.Category = `<img src=x onerror=alert(19)>`
+		a.Tags = []string{`"><script>alert(20)</script>`}
+		a.Description = `" onmouseover="alert(21)`
+	})
+	dir, _ := buildSite(t, Options{}, a)
+	pages := []string{"en/hostile.html", "en/index.html", "index.html", "en/category/" + groupSlug(a.Category) + ".html", "en/tag/" + groupSlug(a.Tags[0]) + ".html"}
+	for _, p := range pages {
+		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := html.Parse(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		scripts := 0
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode {
+				switch n.Data {
+				case "script":
+					scripts++ // the theme's own scripts are only on the search page
+				case "iframe", "object", "embed", "style", "form", "base", "svg", "meta", "button":
+					// The theme's own search form is the one form allowed.
+					theme := n.Data == "form" && strings.TrimLeft(attr(n, "action"), "./") == "search.html" ||
+						n.Data == "button" && n.Parent != nil && n.Parent.Data == "form" && attr(n, "formaction") == "" ||
+						n.Data == "meta" && attr(n, "http-equiv") == ""
+					if !theme {
+						t.Errorf("%s: <%s> survived", p, n.Data)
+					}
+				}
+				for _, at := range n.Attr {
+					k, v := strings.ToLower(at.Key), strings.ToLower(strings.TrimSpace(at.Val))
+					if strings.HasPrefix(k, "on") {
+						t.Errorf("%s: <%s %s=%q> survived", p, n.Data, at.Key, at.Val)
+					}
+					if k == "style" {
+						t.Errorf("%s: style attribute %q survived", p, at.Val)
+					}
+					if (k == "href" || k == "src" || k == "action" || k == "formaction") &&
+						(strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") || strings.HasPrefix(v, "data:")) {
+						t.Errorf("%s: %s=%q survived", p, at.Key, at.Val)
+					}
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+		if scripts != 0 {
+			t.Errorf("%s: %d script elements", p, scripts)
+		}
+	}
+	page := readFile(t, dir, "en/hostile.html")
+	if !strings.Contains(page, `&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;`) {
+		t.Error("the title is not escaped as text")
+	}
+	if !strings.Contains(page, `alt="pic"`) {
+		t.Error("the sanitiser dropped an image's alt text")
+	}
+	if !strings.Contains(page, "hover") || !strings.Contains(page, "styled") {
+		t.Error("the sanitiser dropped harmless text")
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func resolvedTicket() *ticket.Ticket {
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	return &ticket.Ticket{
+		ID: "7kq2m9", Title: "Kettle for Jane Doe leaks, order 5521", Status: ticket.StatusResolved,
+		Customer: "jane.doe@example.com", Language: "en", Created: at, Updated: at,
+		Fields: map[string]string{"order": "5521", "shop": "Kitchenworld Berlin"},
+		Entries: []ticket.Entry{
+			{ID: "a1", Kind: ticket.KindMessage, Author: "Jane Doe <jane.doe@example.com>", At: at,
+				Body: "Hi, my kettle from Kitchenworld Berlin leaks at the bottom. Order #5521.\nCall me on +49 30 1234 5678 or write to jane.doe@example.com.\n\nJane\n-- \nJane Doe, Main Street 1"},
+			{ID: "a2", Kind: ticket.KindNote, Author: "alice", At: at, Body: "VIP customer, refund without asking. Internal code 7781."},
+			{ID: "a3", Kind: ticket.KindReply, Author: "Alice Agent <alice@acme.example>", At: at,
+				Body: "Hello Jane,\n\ntighten the ring at the base by hand. If it still leaks, we replace it.\n\nAlice\n\n> Hi, my kettle leaks\n"},
+		},
+	}
+}
+
+func TestPublishRemovesPersonalData(t *testing.T) {
+	cfg := testConfig()
+	cfg.Agents = []ticket.Agent{{Handle: "alice", Name: "Alice Agent", Email: "alice@acme.example"}}
+	a, err := FromTicket(cfg, resolvedTicket(), PublishOptions{Now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(a.Raw)
+	for _, leak := range []string{"jane", "Jane", "Doe", "example.com", "1234", "5678", "5521", "Kitchenworld", "Main Street", "VIP", "7781", "Alice", "alice"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("the article holds %q:\n%s", leak, text)
+		}
+	}
+	for _, want := range []string{"status: draft", "visibility: public", "## Question", "## Answer", "leaks at the bottom", "tighten the ring", "[phone number]", "[email address]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the article lacks %q:\n%s", want, text)
+		}
+	}
+	if _, err := ParseArticle(a.Path, a.Raw); err != nil {
+		t.Errorf("the draft does not parse: %v", err)
+	}
+	// Published as it stands, it passes the privacy check.
+	a.Status = StatusPublished
+	a.Raw = Render(a)
+	if err := CustomersOf(cfg, []*ticket.Ticket{resolvedTicket()}).Check([]*Article{a}, func(s string) string { return s }); err != nil {
+		t.Errorf("privacy check on the redacted article: %v", err)
+	}
+}
+
+func TestPrivacyCheck(t *testing.T) {
+	leaky := article("leaky", "en", "Leaky", "Ask Jane at JANE.DOE@example.com\nor on 030 1234-5678.\n")
+	fine := article("fine", "en", "Fine", "Write to support@acme.example or call 0800 000 0000.\n")
+	cust := CustomersOf(testConfig(), []*ticket.Ticket{resolvedTicket()})
+	_, err := Build(NewSource(testConfig(), []*Article{leaky, fine}), Options{Out: t.TempDir(), Privacy: cust})
+	if !IsPrivacy(err) {
+		t.Fatalf("build with a customer's address: %v", err)
+	}
+	for _, want := range []string{
+		"kb/leaky.md:9: JANE.DOE@example.com is the email address of a customer (ticket 7kq2m9)",
+		"kb/leaky.md:10: 030 1234-5678 is the phone number of a customer (ticket 7kq2m9)",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "fine.md") {
+		t.Errorf("the desk's own address was flagged: %v", err)
+	}
+	// The internal build may hold them.
+	if _, err := Build(NewSource(testConfig(), []*Article{leaky}), Options{Out: t.TempDir(), Privacy: cust, Internal: true}); err != nil {
+		t.Errorf("internal build: %v", err)
+	}
+}
