@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -279,6 +280,7 @@ func (r iotestErr) Read([]byte) (int, error) { return 0, r.err }
 // generatedMbox streams n small messages without ever holding the file.
 type generatedMbox struct {
 	n, i int
+	pad  int // bytes of filler text per message
 	buf  []byte
 }
 
@@ -290,21 +292,33 @@ func (g *generatedMbox) Read(p []byte) (int, error) {
 		g.i++
 		g.buf = fmt.Appendf(g.buf[:0], "From user%d@example.com Mon Mar  2 10:00:00 2026\n"+
 			"From: User %d <user%d@example.com>\nSubject: message %d\nMessage-ID: <gen-%d@example.com>\n"+
-			"Date: Mon, 2 Mar 2026 10:00:00 +0000\n\nHello number %d.\n>From a quoted line.\n\n", g.i, g.i, g.i, g.i, g.i, g.i)
+			"Date: Mon, 2 Mar 2026 10:00:00 +0000\n\n", g.i, g.i, g.i, g.i, g.i)
+		for k := 0; k < g.pad; k += 64 {
+			g.buf = append(g.buf, "filler filler filler filler filler filler filler filler filler\n"...)
+		}
+		g.buf = fmt.Appendf(g.buf, "Hello number %d.\n>From a quoted line.\n\n", g.i)
 	}
 	n := copy(p, g.buf)
 	g.buf = g.buf[n:]
 	return n, nil
 }
 
+// TestReadMboxStreams reads 20,000 messages (about 80 MiB) from a reader
+// that is not a file and checks that the heap stays far below the stream.
 func TestReadMboxStreams(t *testing.T) {
 	const n = 20000
 	count := 0
 	var last []byte
-	err := ReadMbox(&generatedMbox{n: n}, func(raw []byte, k int, off int64) error {
+	var peak uint64
+	var ms runtime.MemStats
+	err := ReadMbox(&generatedMbox{n: n, pad: 4096}, func(raw []byte, k int, off int64) error {
 		count++
 		if k != count {
 			return fmt.Errorf("message numbered %d, want %d", k, count)
+		}
+		if k%1000 == 0 {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
 		}
 		last = raw
 		return nil
@@ -317,5 +331,8 @@ func TestReadMboxStreams(t *testing.T) {
 	}
 	if want := fmt.Sprintf("Hello number %d.\nFrom a quoted line.\n", n); !strings.HasSuffix(string(last), want) {
 		t.Errorf("last message %q", last)
+	}
+	if peak > 32<<20 {
+		t.Errorf("heap reached %d MiB while streaming", peak>>20)
 	}
 }
