@@ -241,10 +241,10 @@ func TestOutOfHours(t *testing.T) {
 		at   time.Time
 		want string
 	}{
-		{time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), "acknowledgement"},   // Friday 11:00 in Berlin
-		{time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC), "out-of-hours"},      // Saturday
-		{time.Date(2026, 11, 20, 16, 30, 0, 0, time.UTC), "out-of-hours"},     // Friday 17:30 in Berlin
-		{time.Date(2026, 12, 24, 10, 0, 0, 0, time.UTC), "out-of-hours"},      // a holiday
+		{time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), "acknowledgement"}, // Friday 11:00 in Berlin
+		{time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC), "out-of-hours"},    // Saturday
+		{time.Date(2026, 11, 20, 16, 30, 0, 0, time.UTC), "out-of-hours"},   // Friday 17:30 in Berlin
+		{time.Date(2026, 12, 24, 10, 0, 0, 0, time.UTC), "out-of-hours"},    // a holiday
 	} {
 		c := tk.Clone()
 		_, reason, err := AutoReplyFor(d, c, Incoming{From: "jane@example.com"}, tc.at)
