@@ -185,7 +185,9 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 	all := make([]*ticket.Ticket, len(loaded))
 	for i, l := range loaded {
 		all[i] = l.Ticket
+		l.Raw = nil
 	}
+	rules := newRuleRunner(d, loaded)
 	loaded = nil
 
 	autoreply := kind == "eml" || kind == "maildir" || kind == "retry"
@@ -208,10 +210,13 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 			if autoreply {
 				incoming[t.ID] = mailout.IncomingFrom(m)
 			}
-			return runRules(d, t, ticket.RuleOnCreate, m)
+			return rules.run(t, ticket.RuleOnCreate, m)
 		},
 		OnMessage: func(t *ticket.Ticket, m *importers.Message) error {
-			return runRules(d, t, ticket.RuleOnMessage, m)
+			if autoreply && len(d.Config.Rules) > 0 {
+				incoming[t.ID] = mailout.IncomingFrom(m)
+			}
+			return rules.run(t, ticket.RuleOnMessage, m)
 		},
 	})
 	all = nil
@@ -246,7 +251,17 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 		}
 		sort.Strings(ids)
 		for _, id := range ids {
-			queued, _, err := mailout.AutoReplyFor(d, im.Ticket(id), incoming[id], app.Now())
+			tpl, byRule := rules.replies[id]
+			if !byRule && !im.Created(id) {
+				continue
+			}
+			var queued bool
+			var err error
+			if byRule {
+				queued, _, err = mailout.AutoReplyWith(d, im.Ticket(id), incoming[id], tpl, app.Now())
+			} else {
+				queued, _, err = mailout.AutoReplyFor(d, im.Ticket(id), incoming[id], app.Now())
+			}
 			if err != nil {
 				app.warnf("ticket %s: no automatic reply: %v", id, err)
 				continue
@@ -275,15 +290,47 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 	return nil
 }
 
-// runRules is where the desk's rules run on mail in: "create" for every new
-// ticket, "message" for customer messages appended to existing tickets. It
-// is a seam until the desk exposes its rule runner (desk.RunRules); the
-// actions it returns are applied by that runner to t.
-func runRules(d *desk.Desk, t *ticket.Ticket, event ticket.RuleEvent, m *importers.Message) error {
-	_ = d
-	_ = t
-	_ = event
-	_ = m
+// ruleRunner runs the desk's rules on mail in: "create" for every new
+// ticket, "message" for customer messages appended to existing tickets.
+// Reply actions are collected and sent after the commit (with --autoreply).
+type ruleRunner struct {
+	d       *desk.Desk
+	enabled bool
+	all     []*desk.Loaded // every ticket, for fair assignment; nil when no rule needs loads
+	replies map[string]string
+}
+
+func newRuleRunner(d *desk.Desk, loaded []*desk.Loaded) *ruleRunner {
+	r := &ruleRunner{d: d, enabled: len(d.Config.Rules) > 0 || len(d.Config.SLA) > 0, replies: map[string]string{}}
+	if r.enabled && d.RulesNeedLoad() {
+		r.all = loaded
+	}
+	return r
+}
+
+func (r *ruleRunner) run(t *ticket.Ticket, event ticket.RuleEvent, m *importers.Message) error {
+	if !r.enabled {
+		return nil
+	}
+	if event == ticket.RuleOnCreate && r.all != nil {
+		r.all = append(r.all, &desk.Loaded{Ticket: t, Path: ticket.Path(t.ID)})
+	}
+	msg := &desk.RuleMessage{Subject: m.Subject, From: mailin.NormalizeAddress(m.From.Email), Text: m.Text, Auto: m.Auto}
+	for _, a := range append(append([]importers.Address(nil), m.To...), m.Cc...) {
+		msg.To = append(msg.To, mailin.NormalizeAddress(a.Email))
+	}
+	for _, a := range m.DeliveredTo {
+		msg.To = append(msg.To, mailin.NormalizeAddress(a))
+	}
+	acts, err := r.d.RunRules(t, event, msg, r.all)
+	if err != nil {
+		return err
+	}
+	for _, a := range acts {
+		if a.Kind == ticket.ActionReply && m.Auto == "" {
+			r.replies[t.ID] = a.Value
+		}
+	}
 	return nil
 }
 
