@@ -1,6 +1,8 @@
 package gitstore
 
 import (
+	"fmt"
+	"os"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -14,6 +16,9 @@ func TestAtRef(t *testing.T) {
 	writeFile(t, filepath.Join(repo, "tickets", "a.md"), "a\n")
 	writeFile(t, filepath.Join(repo, "tickets", "a", "x.md"), "ax\n")
 	writeFile(t, filepath.Join(repo, "tickets", "a.b"), "dot\n")
+	writeFile(t, filepath.Join(repo, "tickets", "run.sh"), "#!/bin/sh\n")
+	os.Chmod(filepath.Join(repo, "tickets", "run.sh"), 0o755)
+	os.Symlink("a.md", filepath.Join(repo, "tickets", "link.md"))
 	commitAll(t, repo, "one")
 	gitc(t, repo, "branch", "old")
 	writeFile(t, filepath.Join(repo, "tickets", "b", "1.md"), "v2\n")
@@ -46,12 +51,14 @@ func TestAtRef(t *testing.T) {
 			t.Errorf("%s: Hash = %s, want %s", f.Path, f.Hash, want)
 		}
 	}
-	if got := strings.Join(paths, " "); got != "tickets/a.b tickets/a.md tickets/a/x.md tickets/b/1.md" {
+	if got := strings.Join(paths, " "); got != "tickets/a.b tickets/a.md tickets/a/x.md tickets/b/1.md tickets/run.sh" {
 		t.Errorf("List = %s", got)
 	}
 	if list[0].Size != 4 {
 		t.Errorf("Size = %d, want 4", list[0].Size)
 	}
+	assertListsAgree(t, r, "tickets")
+	assertListsAgree(t, r, "")
 	if _, err := r.Read("tickets/none.md"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Read missing = %v", err)
 	}
@@ -62,7 +69,7 @@ func TestAtRef(t *testing.T) {
 		t.Errorf("List missing = %v, %v", l, err)
 	}
 	all, err := r.List("")
-	if err != nil || len(all) != 5 || all[0].Path != ".ticket/config.yml" {
+	if err != nil || len(all) != 6 || all[0].Path != ".ticket/config.yml" {
 		t.Errorf("List(\"\") = %v, %v", all, err)
 	}
 	if _, err := s.AtRef("no-such-branch"); err == nil || !strings.Contains(err.Error(), "no-such-branch") {
@@ -86,6 +93,28 @@ func TestAtRefWithPrefix(t *testing.T) {
 	list, err := r.List("")
 	if err != nil || len(list) != 2 || list[1].Path != "tickets/t.md" {
 		t.Errorf("List = %v, %v", list, err)
+	}
+	assertListsAgree(t, r, "")
+	assertListsAgree(t, r, "tickets")
+}
+
+// assertListsAgree checks that listing through the git command and through
+// go-git alone give the same answer.
+func assertListsAgree(t *testing.T, r Reader, sub string) {
+	t.Helper()
+	rr := r.(*refReader)
+	viaGit, ok := rr.listWithGit(sub)
+	if !ok {
+		t.Fatal("git ls-tree failed")
+	}
+	slow := *rr
+	slow.noCLI = true
+	viaGoGit, err := slow.List(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(viaGit) != fmt.Sprint(viaGoGit) {
+		t.Errorf("List(%q):\ngit:    %v\ngo-git: %v", sub, viaGit, viaGoGit)
 	}
 }
 
