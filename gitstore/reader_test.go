@@ -1,10 +1,10 @@
 package gitstore
 
 import (
-	"fmt"
-	"os"
 	"errors"
+	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
