@@ -6,7 +6,9 @@ import (
 	"regexp"
 	"strings"
 
-	htmltomarkdown "github.com/JohannesKaufmann/html-to-markdown/v2"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
 )
 
 // readBody walks the MIME tree of the top-level entity.
@@ -348,6 +350,7 @@ func (p *parser) addText(ct string, params map[string]string, data []byte) {
 }
 
 var (
+	cellEndRe   = regexp.MustCompile(`(?i)</t[dh]\s*>`)
 	dropBlockRe = regexp.MustCompile(`(?is)<(script|style|head|title|noscript|template|iframe|object)\b.*?</(script|style|head|title|noscript|template|iframe|object)\s*>`)
 	htmlTagRe   = regexp.MustCompile(`(?s)<[^>]*>`)
 )
@@ -356,7 +359,12 @@ var (
 // and the head never reach the text.
 func htmlToMarkdown(s string) string {
 	s = dropBlockRe.ReplaceAllString(s, "")
-	md, err := htmltomarkdown.ConvertString(s)
+	// Tables in mail are mostly layout: keep cells apart and rows as blocks
+	// of their own instead of building Markdown tables.
+	s = cellEndRe.ReplaceAllString(s, " $0")
+	conv := converter.NewConverter(converter.WithPlugins(base.NewBasePlugin(), commonmark.NewCommonmarkPlugin()))
+	conv.Register.TagType("tr", converter.TagTypeBlock, converter.PriorityEarly)
+	md, err := conv.ConvertString(s)
 	if err != nil {
 		md = htmlTagRe.ReplaceAllString(s, " ")
 	}

@@ -57,8 +57,10 @@
 // Text is the body as readable text: the text/plain alternative is
 // preferred over text/html in multipart/alternative (an empty text/plain
 // loses to the HTML); HTML-only mail is converted to Markdown with scripts,
-// styles and the head removed, and HTML is then true. Inline text parts of
-// a multipart/mixed are joined with a blank line. format=flowed text (RFC
+// styles and the head removed, and HTML is then true ("<" and ">" in the
+// HTML's text stay as the entities &lt; and &gt;, so the Markdown never
+// carries raw HTML). Inline text parts of a multipart/mixed are joined with
+// a blank line. format=flowed text (RFC
 // 3676) is unwrapped, with quoted lines written as "> text". Text has LF
 // line ends, no trailing spaces (the "-- " signature separator keeps its
 // space), no leading or trailing blank lines, no control characters other
@@ -79,7 +81,9 @@
 //
 // # Attachments
 //
-// Every part that is not body text becomes an Attachment, including images
+// A text/plain or text/html part is body text unless it has
+// Content-Disposition: attachment, or has a file name and comes after
+// other body text. Every other part becomes an Attachment, including images
 // and files from alternative branches that were not chosen, delivery
 // reports and attached messages. File names are made safe: base name only
 // ("../../etc/passwd" becomes "passwd"), no control or format characters,

@@ -604,6 +604,16 @@ var parseCases = []parseCase{
 		html:    true,
 		lang:    "",
 	},
+	{
+		file:    "html-table.eml",
+		id:      "order-1042@shop.example.com",
+		subject: "Your order 1042",
+		date:    "2026-03-02T08:00:00Z",
+		from:    Address{Name: "Shop", Email: "orders@shop.example.com"},
+		text:    "Thank you for your order.\n\nItem Qty Price\n\nDesk lamp 1 20.00 €\n\nBulb 2 3.00 €",
+		html:    true,
+		lang:    "",
+	},
 }
 
 func TestParseCorpus(t *testing.T) {
