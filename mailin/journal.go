@@ -38,7 +38,7 @@ func (im *Importer) Commit(d *desk.Desk, o desk.SaveOptions) (string, error) {
 	if !im.Pending() {
 		return "", errNothing
 	}
-	err := writeJournal(d.Store.GitDir(), func(add func(gitstore.Change) error) error {
+	err := writeJournal(d.Store.GitDir(), o.Message, func(add func(gitstore.Change) error) error {
 		for _, c := range im.files {
 			if err := add(c); err != nil {
 				return err
@@ -107,7 +107,7 @@ func clearStaleLocks(gitDir string, journal fs.FileInfo) {
 	}
 }
 
-func writeJournal(gitDir string, fill func(add func(gitstore.Change) error) error) error {
+func writeJournal(gitDir, message string, fill func(add func(gitstore.Change) error) error) error {
 	p := journalPath(gitDir)
 	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
 		return fmt.Errorf("import journal: %w", err)
@@ -141,7 +141,7 @@ func writeJournal(gitDir string, fill func(add func(gitstore.Change) error) erro
 	}
 	_, base, _ := head(gitDir)
 	if err := tw.WriteHeader(&tar.Header{Name: "base", Typeflag: tar.TypeReg, Mode: 0o644, Format: tar.FormatPAX,
-		PAXRecords: map[string]string{"TICKET.base": base}}); err != nil {
+		PAXRecords: map[string]string{"TICKET.base": base, "TICKET.message": message}}); err != nil {
 		return fail(fmt.Errorf("import journal: %w", err))
 	}
 	if err := fill(add); err != nil {
@@ -197,25 +197,24 @@ func head(gitDir string) (string, string, error) {
 	return ref, "", nil
 }
 
-func readJournal(p string) ([]gitstore.Change, string, error) {
+func readJournal(p string) (changes []gitstore.Change, base, message string, err error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	defer f.Close()
 	tr := tar.NewReader(bufio.NewReaderSize(f, 1<<20))
 	var out []gitstore.Change
-	base := ""
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return out, base, nil
+			return out, base, message, nil
 		}
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w; if no import is running, move the file away and import again", p, err)
+			return nil, "", "", fmt.Errorf("%s: %w; if no import is running, move the file away and import again", p, err)
 		}
 		if b, ok := h.PAXRecords["TICKET.base"]; ok {
-			base = b
+			base, message = b, h.PAXRecords["TICKET.message"]
 			continue
 		}
 		if h.PAXRecords["TICKET.delete"] == "1" {
@@ -224,7 +223,7 @@ func readJournal(p string) ([]gitstore.Change, string, error) {
 		}
 		data := make([]byte, h.Size)
 		if _, err := io.ReadFull(tr, data); err != nil {
-			return nil, "", fmt.Errorf("%s: %s: %w", p, h.Name, err)
+			return nil, "", "", fmt.Errorf("%s: %s: %w", p, h.Name, err)
 		}
 		out = append(out, gitstore.Change{Path: h.Name, Data: data})
 	}
@@ -233,7 +232,7 @@ func readJournal(p string) ([]gitstore.Change, string, error) {
 // applyJournal commits the journal's changes and removes it.
 func applyJournal(d *desk.Desk, o desk.SaveOptions) (string, error) {
 	p := journalPath(d.Store.GitDir())
-	changes, base, err := readJournal(p)
+	changes, base, jmsg, err := readJournal(p)
 	if err != nil {
 		return "", err
 	}
@@ -245,6 +244,9 @@ func applyJournal(d *desk.Desk, o desk.SaveOptions) (string, error) {
 		return "", err
 	}
 	msg := o.Message
+	if msg == "" {
+		msg = jmsg
+	}
 	if msg == "" {
 		msg = "import: finish an interrupted import"
 	}
