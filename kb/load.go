@@ -18,7 +18,7 @@ const ThemeDir = ".ticket/kb-theme"
 // work tree or a ref.
 type Source struct {
 	Config   *ticket.Config
-	Articles []*Article          // sorted by key
+	Articles []*Article          // sorted by slug and language
 	Assets   map[string][]byte   // other files below kb/, by path below kb/
 	Theme    map[string][]byte   // overrides from .ticket/kb-theme/, by file name
 	Problems []error             // files that did not parse, in path order
@@ -124,7 +124,11 @@ func (s *Source) add(a *Article, rel func(string) string) {
 }
 
 func (s *Source) sort() {
-	sort.Slice(s.Articles, func(i, j int) bool { return s.Articles[i].Key() < s.Articles[j].Key() })
+	// By slug, then language, so the languages of one article stand together.
+	sort.Slice(s.Articles, func(i, j int) bool {
+		a, b := s.Articles[i], s.Articles[j]
+		return a.Slug < b.Slug || a.Slug == b.Slug && a.Language < b.Language
+	})
 }
 
 // Article returns the article with this slug in this language, or nil.
