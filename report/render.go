@@ -13,7 +13,7 @@ import (
 
 // definition is a metric's name (its JSON key, its heading in
 // docs/metrics.md) and what it counts, in one line.
-type definition struct{ name, text string }
+type definition struct{ Name, Text string }
 
 func (r *Report) definitions() []definition {
 	fcr := fmt.Sprintf("tickets created in the period and resolved within %d days, at most one public agent reply, no later customer message, no reopen in those days ÷ such tickets resolved within %d days", r.FCRDays, r.FCRDays)
@@ -183,7 +183,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func (r *Report) textSections(w io.Writer, m *Metrics) {
 	defs := map[string]string{}
 	for _, d := range r.definitions() {
-		defs[d.name] = d.text
+		defs[d.Name] = d.Text
 	}
 	fmt.Fprintln(w, "\nVOLUME")
 	g := &grid{left: map[int]bool{2: true}}
@@ -246,7 +246,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	vals := map[string]string{"created": itoa(m.Created), "resolved": itoa(m.Resolved), "closed": itoa(m.Closed),
 		"reopened": itoa(m.Reopened), "backlog": itoa(m.Backlog)}
 	for _, d := range defs[:5] {
-		fmt.Fprintf(w, "| `%s` | %s | %s |\n", d.name, vals[d.name], mdEscape(d.text))
+		fmt.Fprintf(w, "| `%s` | %s | %s |\n", d.Name, vals[d.Name], mdEscape(d.Text))
 	}
 	fmt.Fprintf(w, "\n## Times (%s)\n\n| metric | median | mean | p90 | tickets |\n| --- | ---: | ---: | ---: | ---: |\n", r.timeBasis())
 	for _, x := range []struct {
@@ -267,13 +267,13 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}{{"resolution_rate", m.ResolutionRate}, {"fcr_rate", m.FCR}, {"reopen_rate", m.ReopenRate}, {"csat", m.CSAT}} {
 		text := ""
 		for _, d := range defs {
-			if d.name == x.name {
-				text = d.text
+			if d.Name == x.name {
+				text = d.Text
 			}
 		}
 		fmt.Fprintf(w, "| `%s` | %s | %d of %d | %s |\n", x.name, pct(x.r), x.r.N, x.r.Of, mdEscape(text))
 	}
-	fmt.Fprintln(w, "\n## SLA\n")
+	fmt.Fprint(w, "\n## SLA\n\n")
 	if len(m.SLA) == 0 {
 		fmt.Fprintln(w, "No SLA clocks.")
 	} else {

@@ -51,6 +51,28 @@ type Report struct {
 	Metrics
 	Agents []AgentRow
 	Groups []Group
+	Trend  Trend
+}
+
+// Trend is volume over the period in days, weeks or months (chosen by the
+// period's length), for charts.
+type Trend struct {
+	Unit     string // day, week or month
+	Labels   []string
+	Channels []string         // busiest first
+	Created  map[string][]int // by channel
+	Resolved []int
+	Backlog  []int
+}
+
+func trendUnit(since, until time.Time) string {
+	switch d := until.Sub(since); {
+	case d <= 35*24*time.Hour:
+		return "day"
+	case d <= 26*7*24*time.Hour:
+		return "week"
+	}
+	return "month"
 }
 
 // Metrics are the figures of one period or group; docs/metrics.md defines
@@ -278,15 +300,18 @@ func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
 	if o.Now.IsZero() {
 		o.Now = time.Now().UTC().Truncate(time.Second)
 	}
+	shown := o.Until
 	if o.Until.IsZero() {
-		o.Until = o.Now
+		// Until now, and now included: a ticket created this second counts.
+		shown = o.Now
+		o.Until = o.Now.Add(time.Nanosecond)
 	}
 	if o.Since.IsZero() {
-		o.Since = o.Until.AddDate(0, 0, -30)
+		o.Since = shown.AddDate(0, 0, -30)
 	}
 	if !o.Since.Before(o.Until) {
 		return nil, fmt.Errorf("the period is empty: since %s is not before until %s; give an earlier --since or a later --until",
-			o.Since.UTC().Format(time.RFC3339), o.Until.UTC().Format(time.RFC3339))
+			o.Since.UTC().Format(time.RFC3339), shown.UTC().Format(time.RFC3339))
 	}
 	timeDim := -1
 	for i, d := range o.By {
@@ -305,7 +330,7 @@ func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
 	}
 	c := &computer{o: o, end: o.Until, fcrDays: o.FCRDays}
 	if c.end.After(o.Now) {
-		c.end = o.Now
+		c.end = o.Now.Add(time.Nanosecond) // what happened this second has happened
 	}
 	if c.fcrDays <= 0 {
 		c.fcrDays = 7
@@ -315,6 +340,14 @@ func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
 	if timeDim >= 0 {
 		buckets = timeBuckets(o.By[timeDim], o.Since, o.Until)
 	}
+
+	trend := Trend{Unit: trendUnit(o.Since, o.Until), Created: map[string][]int{}}
+	tbuckets := timeBuckets(trend.Unit, o.Since, o.Until)
+	for _, b := range tbuckets {
+		trend.Labels = append(trend.Labels, bucketLabel(trend.Unit, b.lo))
+	}
+	trend.Resolved = make([]int, len(tbuckets))
+	trend.Backlog = make([]int, len(tbuckets))
 
 	overall := newAcc(period, nil)
 	agents := map[string]*acc{}
@@ -336,6 +369,7 @@ func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
 		if f.activeBefore(o.Until) {
 			overall.m.Backlog++
 		}
+		trend.add(&f, tbuckets)
 
 		ag := t.Assignee
 		if ag == "" {
@@ -382,7 +416,19 @@ func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
 		}
 	}
 
-	r := &Report{Since: o.Since, Until: o.Until, Now: o.Now, FCRDays: c.fcrDays, By: o.By}
+	r := &Report{Since: o.Since, Until: shown, Now: o.Now, FCRDays: c.fcrDays, By: o.By, Trend: trend}
+	for ch := range trend.Created {
+		r.Trend.Channels = append(r.Trend.Channels, ch)
+	}
+	total := func(ch string) (n int) {
+		for _, x := range trend.Created[ch] {
+			n += x
+		}
+		return n
+	}
+	slices.SortFunc(r.Trend.Channels, func(a, b string) int {
+		return cmp.Or(cmp.Compare(total(b), total(a)), strings.Compare(a, b))
+	})
 	if o.Calendar != nil {
 		r.Calendar = cmp.Or(o.CalendarName, "business hours")
 	}
@@ -428,6 +474,28 @@ func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
 		return slices.Compare(a.Key, b.Key)
 	})
 	return r, nil
+}
+
+func (tr *Trend) add(f *facts, buckets []window) {
+	if b := bucketOf(buckets, f.t.Created); b >= 0 {
+		ch := dimValues(f.t, "channel")[0]
+		xs := tr.Created[ch]
+		if xs == nil {
+			xs = make([]int, len(buckets))
+			tr.Created[ch] = xs
+		}
+		xs[b]++
+	}
+	last := -1
+	for _, t := range f.resolutions {
+		if b := bucketOf(buckets, t); b >= 0 && b != last {
+			tr.Resolved[b]++
+			last = b
+		}
+	}
+	for _, b := range backlogBuckets(f, buckets) {
+		tr.Backlog[b]++
+	}
 }
 
 // sla is the ticket's clocks as seen at the report's end.
