@@ -69,6 +69,11 @@ func main() {
 		os.Exit(1)
 	}
 	t0 := time.Now()
+	// Always a repository of its own: without this, a folder inside another
+	// work tree (such as bench/out in this project) would become a desk of
+	// that repository, and "git add -A" would sweep up its files.
+	check(os.MkdirAll(*out, 0o755))
+	git(*out, "-c", "init.defaultBranch=main", "init", "-q")
 	_, _, err = desk.Init(*out, desk.InitOptions{Name: "Bench Desk", Email: "support@shop.example"}, func() time.Time { return endT })
 	check(err)
 
@@ -104,7 +109,7 @@ func main() {
 	close(work)
 	wg.Wait()
 	fmt.Fprintf(os.Stderr, "benchgen: wrote %d tickets in %s; committing\n", *n, time.Since(t0).Round(time.Millisecond))
-	git(*out, "add", "-A")
+	git(*out, "add", "--", ".ticket", ".gitattributes", ticket.TicketsDir)
 	git(*out, "-c", "user.name=Bench", "-c", "user.email=bench@shop.example", "commit", "-q", "-m", fmt.Sprintf("bench: %d generated tickets", *n))
 	fmt.Fprintf(os.Stderr, "benchgen: done in %s\n", time.Since(t0).Round(time.Millisecond))
 }
