@@ -15,6 +15,7 @@ import (
 	"github.com/ticketdesk/ticket/ticket"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
 )
 
 // maxReferences caps the References header: the thread root plus the latest
@@ -174,7 +175,9 @@ func contentType(a Attachment) string {
 }
 
 var (
-	markdown = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table))
+	// Hard wraps: a line break in a mail is meant, as in a signature.
+	markdown = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table),
+		goldmark.WithRendererOptions(html.WithHardWraps()))
 	// The policy allows what replies need (paragraphs, lists, links,
 	// emphasis, code, tables) and strips everything that runs or tracks.
 	htmlPolicy = bluemonday.UGCPolicy()

@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -34,6 +35,7 @@ type Template struct {
 	Subject     string // optional; used when the desk starts a thread
 	Description string
 	Body        string // the template source
+	bodyLine    int    // the file line the body starts at, for errors
 }
 
 // TemplatePath is the desk file of the template name.
@@ -53,9 +55,12 @@ func CheckTemplateName(name string) error {
 // parse as templates.
 func ParseTemplate(name, path string, data []byte) (*Template, error) {
 	s := strings.ReplaceAll(ticket.CleanText(string(bytes.TrimPrefix(data, []byte("\ufeff")))), "\r\n", "\n")
-	t := &Template{Name: name, Path: path}
+	t := &Template{Name: name, Path: path, bodyLine: 1}
 	if rest, ok := strings.CutPrefix(s, "---\n"); ok {
 		fm, body, found := strings.Cut(rest, "\n---\n")
+		if after, ok := strings.CutPrefix(rest, "---\n"); ok {
+			fm, body, found = "", after, true
+		}
 		if !found {
 			fm, found = strings.CutSuffix(rest, "\n---")
 			body = ""
@@ -73,11 +78,17 @@ func ParseTemplate(name, path string, data []byte) (*Template, error) {
 			return nil, fmt.Errorf("%s: front matter: %s (known keys: subject, description)", path, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 		t.Subject, t.Description = strings.TrimSpace(meta.Subject), strings.TrimSpace(meta.Description)
+		t.bodyLine = 3 // after two fences
+		if fm != "" {
+			t.bodyLine += strings.Count(fm, "\n") + 1
+		}
 		s = body
 	}
+	trimmed := strings.TrimLeft(s, " \t\n")
+	t.bodyLine += strings.Count(s[:len(s)-len(trimmed)], "\n")
 	t.Body = strings.TrimSpace(s) + "\n"
 	if _, err := t.compile("body", t.Body, nil); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %s", path, t.fileLines(err.Error()))
 	}
 	if _, err := t.compile("subject", t.Subject, nil); err != nil {
 		return nil, fmt.Errorf("%s: subject: %w", path, err)
@@ -310,11 +321,11 @@ func (t *Template) Render(cfg *ticket.Config, data Data) (*Rendered, error) {
 		}
 		tp, err := t.compile(part.name, part.src, funcs)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", t.Path, err)
+			return nil, fmt.Errorf("%s: %s", t.Path, t.fileLines(err.Error()))
 		}
 		var b strings.Builder
 		if err := tp.Execute(&b, data); err != nil {
-			return nil, fmt.Errorf("%s: %s", t.Path, explainExec(err, data.Ticket.ID))
+			return nil, fmt.Errorf("%s", t.fileLines(t.Path+": "+explainExec(err, data.Ticket.ID)))
 		}
 		if strings.Contains(b.String(), "<no value>") {
 			return nil, fmt.Errorf("%s: %s renders a missing value as <no value>; see docs/replies.md for the variables", t.Path, part.name)
@@ -342,6 +353,17 @@ func (t *Template) compile(part, src string, funcs template.FuncMap) (*template.
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "template: "))
 	}
 	return tp, nil
+}
+
+var bodyPos = regexp.MustCompile(`(body:|line )(\d+)`)
+
+// fileLines turns body line numbers in msg into lines of the file.
+func (t *Template) fileLines(msg string) string {
+	return bodyPos.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := bodyPos.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(sub[2])
+		return fmt.Sprintf("line %d", n+t.bodyLine-1)
+	})
 }
 
 var (

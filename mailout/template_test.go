@@ -82,7 +82,7 @@ func TestTemplateVariables(t *testing.T) {
 		{src: `{{kb "../etc"}}`, wantErr: `kb "../etc": an article slug is lower-case words`},
 		{src: "{{.Customer.Phone}}", wantErr: "there is no variable Phone"},
 		{src: "{{.Nope}}", wantErr: "there is no variable Nope"},
-		{src: "{{.Ticket.ID", wantErr: "x.md: body:2: unclosed action"},
+		{src: "{{.Ticket.ID", wantErr: "x.md: line 2: unclosed action started at line 1"},
 		// Customer text is data: template syntax in a title stays text.
 		{src: "{{.Ticket.Title}}", change: func(tk *ticket.Ticket) { tk.Title = "{{.Agent.Email}} {{kb \"x\"}}" }, want: `{{.Agent.Email}} {{kb "x"}}`},
 	}
@@ -129,6 +129,12 @@ func TestTemplateSubjectAndFrontMatter(t *testing.T) {
 	tk.Fields = nil
 	if _, err := tpl.Render(testConfig(), NewData(testConfig(), tk, alice)); err == nil || !strings.Contains(err.Error(), "subject: ticket 7kq2m9 has no field \"order\"") {
 		t.Fatalf("error = %v", err)
+	}
+	// Errors name the line of the file, front matter included.
+	src = "---\ndescription: d\n---\n\nHello\n\n{{.Ticket.Fields.gift}}\n"
+	tpl, _ = ParseTemplate("g", ".ticket/templates/g.md", []byte(src))
+	if _, err := tpl.Render(testConfig(), NewData(testConfig(), testTicket(), alice)); err == nil || !strings.HasPrefix(err.Error(), ".ticket/templates/g.md: line 7: ticket 7kq2m9 has no field \"gift\"") {
+		t.Errorf("error = %v", err)
 	}
 	for _, bad := range []string{"---\nsubject: x\n", "---\ncolour: red\n---\nx\n"} {
 		if _, err := ParseTemplate("b", "b.md", []byte(bad)); err == nil {

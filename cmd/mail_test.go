@@ -1,0 +1,209 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/mail"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMailScripts runs the reply_* and outbox_* stories, each with its own
+// real SMTP server on loopback in this test process. A script finds it
+// through the environment:
+//
+//	TICKET_SMTP_URL   smtp://127.0.0.1:PORT?tls=none (what ticket reads)
+//	$WORK/delivered/  every accepted message as N.eml, its envelope as N.env
+//	$WORK/smtp-refuse if this file exists, its first line ("451 4.3.0 busy")
+//	                  is the server's answer to every message
+//	smtpd             "sh": scripts start with [!exec:$smtpd] skip, so that
+//	                  TestScripts, which has no server, skips them
+//
+// The server accepts AUTH PLAIN for user alice with password s3cret and
+// records the user in N.env.
+func TestMailScripts(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"reply_*.txtar", "outbox_*.txtar"} {
+		m, err := filepath.Glob(filepath.Join("testdata", "script", pat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("no mail scripts")
+	}
+	testscript.Run(t, testscript.Params{
+		Files:               files,
+		UpdateScripts:       *updateScripts,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			if err := scriptSetup(env); err != nil {
+				return err
+			}
+			srv, err := startSMTP(filepath.Join(env.WorkDir, "delivered"), filepath.Join(env.WorkDir, "smtp-refuse"))
+			if err != nil {
+				return err
+			}
+			env.Defer(srv.close)
+			env.Setenv("TICKET_SMTP_URL", "smtp://"+srv.addr+"?tls=none")
+			env.Setenv("SMTP_ADDR", srv.addr)
+			env.Setenv("smtpd", "sh")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"setenv-stdout": cmdSetenvStdout,
+			"grepcount":     cmdGrepCount,
+			"header":        cmdHeader,
+		},
+	})
+}
+
+// header FILE NAME REGEXP checks that a header field of the message in FILE,
+// unfolded as a mail reader sees it, matches REGEXP; with !, that the field
+// is absent (or does not match).
+func cmdHeader(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: header FILE NAME REGEXP")
+	}
+	m, err := mail.ReadMessage(strings.NewReader(ts.ReadFile(args[0])))
+	ts.Check(err)
+	re, err := regexp.Compile(args[2])
+	ts.Check(err)
+	vals := m.Header[textproto.CanonicalMIMEHeaderKey(args[1])]
+	matched := false
+	for _, v := range vals {
+		if re.MatchString(v) {
+			matched = true
+		}
+	}
+	switch {
+	case matched && neg:
+		ts.Fatalf("%s: %s: %q matches %q", args[0], args[1], vals, args[2])
+	case !matched && !neg:
+		ts.Fatalf("%s: %s: %q does not match %q", args[0], args[1], vals, args[2])
+	}
+}
+
+// testSMTP is a mail server that keeps what it accepts as files.
+type testSMTP struct {
+	srv    *smtp.Server
+	addr   string
+	dir    string
+	refuse string
+	mu     sync.Mutex
+	n      int
+}
+
+func startSMTP(dir, refuse string) (*testSMTP, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &testSMTP{dir: dir, refuse: refuse, addr: l.Addr().String()}
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &testSession{srv: s}, nil }))
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true
+	s.srv.ReadTimeout, s.srv.WriteTimeout = 10*time.Second, 10*time.Second
+	s.srv.ErrorLog = log.New(io.Discard, "", 0)
+	go s.srv.Serve(l)
+	return s, nil
+}
+
+func (s *testSMTP) close() { s.srv.Close() }
+
+// refusal is the configured answer, or nil to accept.
+func (s *testSMTP) refusal() error {
+	data, err := os.ReadFile(s.refuse)
+	if err != nil {
+		return nil
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(data)), "\n")
+	codeText, msg, _ := strings.Cut(line, " ")
+	code, err := strconv.Atoi(codeText)
+	if err != nil || code < 400 || code > 599 {
+		code, msg = 451, line
+	}
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0}, Message: msg}
+}
+
+func (s *testSMTP) deliver(env string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	base := filepath.Join(s.dir, strconv.Itoa(s.n))
+	if err := os.WriteFile(base+".eml", data, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(base+".env", []byte(env), 0o644)
+}
+
+type testSession struct {
+	srv      *testSMTP
+	user     string
+	from     string
+	rcpts    []string
+	authFail bool
+}
+
+func (s *testSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *testSession) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, username, password string) error {
+		if username != "alice" || password != "s3cret" {
+			return errors.New("invalid username or password")
+		}
+		s.user = username
+		return nil
+	}), nil
+}
+
+func (s *testSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+
+func (s *testSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.rcpts = append(s.rcpts, to)
+	return nil
+}
+
+func (s *testSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := s.srv.refusal(); err != nil {
+		return err
+	}
+	var env bytes.Buffer
+	fmt.Fprintf(&env, "mail from: %s\n", s.from)
+	for _, r := range s.rcpts {
+		fmt.Fprintf(&env, "rcpt to: %s\n", r)
+	}
+	if s.user != "" {
+		fmt.Fprintf(&env, "auth: %s\n", s.user)
+	}
+	return s.srv.deliver(env.String(), data)
+}
+
+func (s *testSession) Reset()        { s.from, s.rcpts = "", nil }
+func (s *testSession) Logout() error { return nil }
