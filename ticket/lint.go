@@ -50,6 +50,9 @@ func LintTicket(t *Ticket, raw []byte, cfg *Config, now time.Time) []LintProblem
 		key string
 		at  time.Time
 	}{{"created", t.Created}, {"updated", t.Updated}, {"first_response", t.FirstResponse}, {"resolved", t.Resolved}} {
+		if f.key == "updated" && f.at.Equal(t.Created) {
+			continue // not written: it defaults to created
+		}
 		if f.at.After(limit) {
 			add(FrontMatterLine(raw, f.key), LintError, "%s %s is in the future (now is %s); fix the time", f.key, f.at.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 		}
