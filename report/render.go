@@ -258,7 +258,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %d |\n", x.name, a, b, c, x.d.Count)
 	}
 	if m.Awaiting > 0 {
-		fmt.Fprintf(w, "\n%d tickets created in the period have no first response yet.\n", m.Awaiting)
+		fmt.Fprintf(w, "\nStill without a first response: %d of the tickets created in the period.\n", m.Awaiting)
 	}
 	fmt.Fprintln(w, "\n## Rates\n\n| metric | value | of | formula |\n| --- | ---: | --- | --- |")
 	for _, x := range []struct {
