@@ -333,6 +333,22 @@ func ticketFromMail(app *App, d *desk.Desk, path string) (*ticket.Ticket, *desk.
 	return t, msg, nil
 }
 
+// keepAssignee undoes what the rules would do to the assignee of a ticket
+// someone holds: rules apply never takes a ticket away from its agent.
+func keepAssignee(t *ticket.Ticket, p *desk.RulePlan) {
+	if t.Assignee == "" || p.Ticket.Assignee == t.Assignee {
+		return
+	}
+	p.Ticket.Assignee = t.Assignee
+	kept := p.Actions[:0]
+	for _, a := range p.Actions {
+		if a.Kind != ticket.ActionAssign {
+			kept = append(kept, a)
+		}
+	}
+	p.Actions = kept
+}
+
 type rulesApplyOptions struct {
 	Query  string
 	DryRun bool
@@ -352,7 +368,8 @@ func newRulesApplyCmd(app *App) *cobra.Command {
 		Short: "Run the rules again on existing tickets, as one commit",
 		Long: `Run the rules (as on a new ticket) on the active tickets, or on those matching
 --query EXPR (docs/query.md), and save every changed ticket in one commit
-"ticket: rules apply (N tickets)". Each ticket line tells what changed.
+"ticket: rules apply (N tickets)". Each ticket line tells what changed. A
+ticket that is assigned keeps its agent.
 --dry-run prints the same lines and changes nothing.`,
 		Example: `  ticket rules apply --dry-run
   ticket rules apply --query 'language == "de" && assignee == ""'`,
@@ -403,6 +420,7 @@ func runRulesApply(app *App, o rulesApplyOptions) error {
 		if err != nil {
 			return fmt.Errorf("ticket %s: %w", l.ID, err)
 		}
+		keepAssignee(l.Ticket, p)
 		if bytes.Equal(ticket.Render(p.Ticket), ticket.Render(l.Ticket)) {
 			continue
 		}
