@@ -183,7 +183,7 @@ func runReply(app *App, o replyOptions) error {
 				summary += "; mail sent to " + strings.Join(out.Record.To, ", ")
 			case out.Err != nil:
 				summary += "; mail queued"
-				sendErr = withHint(fmt.Errorf("ticket %s: mail not sent: %w", t.ID, out.Err),
+				sendErr = withHint(fmt.Errorf("%s: mail not sent: %w", t.ID, out.Err),
 					"the reply is saved and its mail stays in the outbox; send it with `ticket outbox send --retry`")
 			case out.Skipped != "":
 				summary += "; mail queued (" + out.Skipped + ")"

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ticketdesk/ticket/desk"
+	"github.com/ticketdesk/ticket/gitstore"
 	"github.com/ticketdesk/ticket/ticket"
 )
 
@@ -35,8 +36,11 @@ type FlushOptions struct {
 	// Without it only records never tried are sent.
 	Retry bool
 	Save  SaveOptions
-	Now   func() time.Time
-	Warn  func(error)
+	// DeskLocked says the caller holds the desk lock (desk.Store.Lock), as
+	// an import run does; the outcomes are then committed under it.
+	DeskLocked bool
+	Now        func() time.Time
+	Warn       func(error)
 }
 
 // Outcome is what happened to one record.
@@ -57,6 +61,18 @@ func Flush(d *desk.Desk, s Sender, o FlushOptions) ([]Outcome, error) {
 		o.Now = d.Now
 	}
 	ob := OpenOutbox(d.Store.GitDir())
+	outs, err := send(d, ob, s, o)
+	if err != nil {
+		return outs, err
+	}
+	// The outbox lock is released before the tickets are committed, so the
+	// lock order is always desk, then outbox (an import holds the desk lock
+	// while it queues acknowledgements). Recording is idempotent.
+	return outs, record(d, ob, outs, o)
+}
+
+// send makes one attempt at every due record, under the outbox lock.
+func send(d *desk.Desk, ob *Outbox, s Sender, o FlushOptions) ([]Outcome, error) {
 	unlock, err := ob.Lock(30 * time.Second)
 	if err != nil {
 		return nil, err
@@ -101,7 +117,7 @@ func Flush(d *desk.Desk, s Sender, o FlushOptions) ([]Outcome, error) {
 		}
 		outs = append(outs, out)
 	}
-	return outs, record(d, ob, outs, o)
+	return outs, nil
 }
 
 // uncommitted says why a record must not be sent yet: its reply is not in
@@ -169,7 +185,7 @@ func record(d *desk.Desk, ob *Outbox, outs []Outcome, o FlushOptions) error {
 				msg = fmt.Sprintf("ticket %s: mail not sent", id)
 			}
 			t.Touch(o.Now())
-			if _, err := d.Save([]*ticket.Ticket{t}, nil, desk.SaveOptions{Message: msg, Author: o.Save.Author, NoCommit: o.Save.NoCommit}); err != nil {
+			if err := save(d, t, msg, o); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -183,6 +199,25 @@ func record(d *desk.Desk, ob *Outbox, outs []Outcome, o FlushOptions) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// save commits t, under the desk lock unless the caller holds it.
+func save(d *desk.Desk, t *ticket.Ticket, msg string, o FlushOptions) error {
+	so := desk.SaveOptions{Message: msg, Author: o.Save.Author, NoCommit: o.Save.NoCommit}
+	if !o.DeskLocked {
+		_, err := d.Save([]*ticket.Ticket{t}, nil, so)
+		return err
+	}
+	if err := t.Validate(); err != nil {
+		return fmt.Errorf("ticket %s: %w", t.ID, err)
+	}
+	author, err := d.Author(so.Author)
+	if err != nil {
+		return err
+	}
+	_, err = d.Store.Apply([]gitstore.Change{{Path: ticket.Path(t.ID), Data: ticket.Render(t)}},
+		gitstore.CommitOptions{Message: msg, Author: author, NoCommit: so.NoCommit || !d.Config.AutoCommit()})
+	return err
 }
 
 func metaString(m map[string]string) string {
