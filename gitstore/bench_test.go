@@ -2,14 +2,20 @@ package gitstore
 
 import (
 	"bufio"
+	"crypto/sha1"
+	"encoding/binary"
 	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 )
 
 // Benchmarks run on a generated desk of TICKET_BENCH_FILES tickets (2,000 by
@@ -196,4 +202,52 @@ func reportCPU(b *testing.B) func() {
 	return func() {
 		b.ReportMetric(float64(cpuTime(b)-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
+}
+
+// BenchmarkIndexSplice measures the index update alone on a synthetic index
+// of TICKET_BENCH_FILES entries: map, splice one entry, hash, write.
+func BenchmarkIndexSplice(b *testing.B) {
+	files := benchEnv(b, "TICKET_BENCH_FILES", 2000)
+	names := make([]string, files)
+	for i := range names {
+		names[i] = benchTicketPath(i, files)
+	}
+	sort.Strings(names)
+	var data []byte
+	data = append(data, "DIRC"...)
+	data = binary.BigEndian.AppendUint32(data, 2)
+	data = binary.BigEndian.AppendUint32(data, uint32(files))
+	for _, n := range names {
+		data = append(data, encodeIndexEntry(n, filemode.Regular, plumbing.ZeroHash, statData{})...)
+	}
+	sum := sha1.Sum(data)
+	data = append(data, sum[:]...)
+	dir := b.TempDir()
+	index := filepath.Join(dir, "index")
+	if err := os.WriteFile(index, data, 0o666); err != nil {
+		b.Fatal(err)
+	}
+	up := []indexUpdate{{name: names[files/2], entry: encodeIndexEntry(names[files/2], filemode.Regular, plumbing.ZeroHash, statData{size: 1})}}
+	b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) {
+		defer reportCPU(b)()
+		for i := 0; i < b.N; i++ {
+			old, unmap, err := readMapped(index)
+			if err != nil {
+				b.Fatal(err)
+			}
+			lk, err := lockFile(index)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := spliceIndex(old, up, lk); err != nil {
+				b.Fatal(err)
+			}
+			if err := lk.commit(); err != nil {
+				b.Fatal(err)
+			}
+			if unmap != nil {
+				unmap()
+			}
+		}
+	})
 }
