@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/ticketdesk/ticket/desk"
 	"github.com/ticketdesk/ticket/kb"
+	"github.com/ticketdesk/ticket/mailout"
 	"github.com/ticketdesk/ticket/ticket"
 )
 
@@ -46,8 +47,8 @@ Warnings (exit code 0):
   - a resolved ticket without a resolution time
 
 Knowledge-base articles under kb/ are checked as "ticket kb build" reads
-them. Reply templates under .ticket/templates/ are not checked by lint yet:
-"ticket template" commands check them as they are used.
+them, and reply templates under .ticket/templates/ as replies read them
+(front matter and template syntax); a problem in either is an error.
 
 --format text prints "FILE:LINE: severity: message"; github prints workflow
 annotations ("::error file=FILE,line=LINE::message") that GitHub shows on the
@@ -97,8 +98,16 @@ func runLint(app *App, o lintOptions) error {
 				findings = append(findings, desk.FindingsOf(p, d.Rel(kb.Dir), ticket.LintError)...)
 			}
 		}
-		desk.SortFindings(findings)
 	}
+	if files, err := r.List(mailout.TemplatesDir); err == nil && len(files) > 0 {
+		_, err := mailout.ListTemplates(r, func(err error) {
+			findings = append(findings, desk.FindingsOf(err, d.Rel(mailout.TemplatesDir), ticket.LintError)...)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	desk.SortFindings(findings)
 	errs, warns := 0, 0
 	for _, f := range findings {
 		if f.Severity == ticket.LintError {

@@ -46,7 +46,12 @@ func OpenForLint(dir string, now func() time.Time) (*Desk, error) {
 	return &Desk{Store: st, Config: ticket.DefaultConfig("", ""), Now: now}, nil
 }
 
-var fileLineRe = regexp.MustCompile(`^(.+?):(\d+): (.*)$`)
+var (
+	fileLineRe = regexp.MustCompile(`^([^\s:]+):(\d+): (.*)$`)
+	// A path first ("kb/faq.md: …"): a word with a dot or slash.
+	filePrefixRe = regexp.MustCompile(`^([^\s:]*[./][^\s:]*): (.*)$`)
+	lineWordRe   = regexp.MustCompile(`^line (\d+): (.*)$`)
+)
 
 // FindingsOf turns errors that name "file:line: what" (one per line, as
 // joined errors print) into findings of severity sev; other text is
@@ -66,6 +71,15 @@ func FindingsOf(err error, file, sev string) []Finding {
 			if m := fileLineRe.FindStringSubmatch(l); m != nil {
 				n, _ := strconv.Atoi(m[2])
 				out = append(out, Finding{File: m[1], Line: n, Severity: sev, Message: m[3]})
+				continue
+			}
+			if m := filePrefixRe.FindStringSubmatch(l); m != nil {
+				f := Finding{File: m[1], Severity: sev, Message: m[2]}
+				if lm := lineWordRe.FindStringSubmatch(m[2]); lm != nil {
+					f.Line, _ = strconv.Atoi(lm[1])
+					f.Message = lm[2]
+				}
+				out = append(out, f)
 				continue
 			}
 			out = append(out, Finding{File: file, Severity: sev, Message: strings.TrimPrefix(l, file+": ")})
