@@ -82,6 +82,9 @@ func (a *App) Desk() (*desk.Desk, error) {
 		return nil, err
 	}
 	a.desk = d
+	if !d.Store.MergeDriverRegistered() {
+		a.warnf("the ticket merge driver is not registered in this clone; run ticket setup")
+	}
 	return d, nil
 }
 

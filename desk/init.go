@@ -51,5 +51,9 @@ func Init(dir string, o InitOptions, now func() time.Time) (*Desk, string, error
 	if err != nil {
 		return nil, "", err
 	}
+	// git config is not committed or cloned; this clone needs the driver now.
+	if err := st.RegisterMergeDriver(); err != nil {
+		return nil, "", err
+	}
 	return d, hash, nil
 }
