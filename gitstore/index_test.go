@@ -125,7 +125,7 @@ func TestIndexSpliceRandomized(t *testing.T) {
 	dirs := []string{"", "a", "a/b", "a/b/c", "a.b", "ab", "z", "z/y"}
 	names := []string{"x.md", "y.md", "a", "z", "a-b.md", "0"}
 	files := map[string]string{".ticket/config.yml": "version: 1\n"}
-	steps := 30
+	steps := 20
 	if testing.Short() {
 		steps = 8
 	}
