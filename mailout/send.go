@@ -138,7 +138,7 @@ func redact(raw string) string {
 // SMTP sends through a mail server with github.com/emersion/go-smtp.
 type SMTP struct {
 	Host     string
-	Port     int    // 0: 465 for implicit TLS, else 587
+	Port     int    // 0: 587 for starttls, 465 for implicit, 25 for none
 	TLS      string // starttls, implicit or none
 	Username string // empty: no authentication
 	password func() (string, error)
@@ -149,9 +149,13 @@ type SMTP struct {
 func (s *SMTP) addr() string {
 	port := s.Port
 	if port == 0 {
-		port = 587
-		if s.TLS == "implicit" {
+		switch s.TLS {
+		case "implicit":
 			port = 465
+		case "none":
+			port = 25
+		default:
+			port = 587
 		}
 	}
 	return net.JoinHostPort(s.Host, strconv.Itoa(port))
