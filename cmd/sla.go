@@ -270,16 +270,20 @@ func slaClockLine(st style, c ticket.SLAClock) string {
 	case ticket.SLAMet:
 		color = "32"
 	}
+	state := c.State
+	if color != "" {
+		state = st.paint(color, c.State)
+	}
 	due := c.Due.UTC().Format(time.RFC3339)
 	if st.tty {
 		due = st.when(c.Due)
 	}
 	left := humanLeft(c.Left)
 	if c.State == ticket.SLAMet {
-		return fmt.Sprintf("%s (%s), met %s with %s to spare", st.paint(color, c.State), c.Policy, st.when(c.Met), left)
+		return fmt.Sprintf("%s (%s), met %s with %s to spare", state, c.Policy, st.when(c.Met), left)
 	}
 	if c.Left < 0 {
-		return fmt.Sprintf("%s (%s), due %s, %s overdue", st.paint(color, c.State), c.Policy, due, humanLeft(-c.Left))
+		return fmt.Sprintf("%s (%s), due %s, %s overdue", state, c.Policy, due, humanLeft(-c.Left))
 	}
-	return fmt.Sprintf("%s (%s), due %s, %s left", st.paint(color, c.State), c.Policy, due, left)
+	return fmt.Sprintf("%s (%s), due %s, %s left", state, c.Policy, due, left)
 }
