@@ -84,6 +84,7 @@ Documentation: docs/ in the source tree, and "ticket help exit-codes".`,
 	add("tickets", statusShortcuts(app)...)
 	add("tickets", newReplyCmd(app), newTemplateCmd(app), newOutboxCmd(app))
 	add("desk", newKBCmd(app))
+	add("desk", newSetupCmd(app), newSyncCmd(app), newDiffCmd(app), newMergeDriverCmd(app))
 	add("desk", newReportCmd(app), newRateCmd(app))
 	add("desk", newRulesCmd(app), newSLACmd(app), newLintCmd(app))
 	add("tickets", newImportCmd(app), newCustomerCmd(app))

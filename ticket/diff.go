@@ -52,6 +52,9 @@ func Diff(old, new *Ticket) []Change {
 		}
 		out = append(out, c)
 	}
+	if created && new.Status == StatusNew {
+		old.Status = StatusNew // "new; status new" says nothing
+	}
 	scalar("status", string(old.Status), string(new.Status))
 	out = append(out, entriesAdded(old, new)...)
 	if c, ok := tagsChange(old.Tags, new.Tags); ok {
