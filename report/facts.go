@@ -145,7 +145,8 @@ func (c *computer) gather(t *ticket.Ticket, f *facts) {
 	end := c.end
 	// Entries in time order; files keep them in order already, so sorting
 	// is skipped unless needed.
-	entries := make([]*ticket.Entry, 0, len(t.Entries))
+	entries := c.entries[:0]
+	defer func() { c.entries = entries[:0] }()
 	sorted := true
 	for i := range t.Entries {
 		e := &t.Entries[i]
@@ -158,7 +159,8 @@ func (c *computer) gather(t *ticket.Ticket, f *facts) {
 		slices.SortStableFunc(entries, func(a, b *ticket.Entry) int { return a.At.Compare(b.At) })
 	}
 
-	var evs []*ticket.Entry
+	evs := c.events[:0]
+	defer func() { c.events = evs[:0] }()
 	var opener *ticket.Entry
 	for _, e := range entries {
 		if e.Kind == ticket.KindEvent {

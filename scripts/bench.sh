@@ -41,6 +41,7 @@ for n in ${SIZES:-10000 100000}; do
 	path=$(ticket show "$id" --json --jq .path)
 	row "list --json (default filters)" "ticket list --json >/dev/null" "git ls-files -z tickets | xargs -0 cat >/dev/null"
 	row "list --json --all" "ticket list --json --all >/dev/null" "git ls-files -z tickets | xargs -0 cat >/dev/null"
+	row "report --since 90d (vs list --all)" "ticket report --since 90d >/dev/null" "ticket list --json --all >/dev/null"
 	row "show PREFIX" "ticket show ${id%??} --json >/dev/null" "git cat-file -p HEAD:$path >/dev/null"
 	row "new (with its commit)" "ticket new 'Bench ticket' -m hi >/dev/null" \
 		"f=\$(mktemp tickets/zz-XXXXXX.md); echo x >\"\$f\"; git add \"\$f\" && git commit -q -m bench"
