@@ -152,11 +152,11 @@ type window struct{ lo, hi time.Time }
 func (w window) has(t time.Time) bool { return !t.Before(w.lo) && t.Before(w.hi) }
 
 type computer struct {
-	o       Options
+	o Options
 	// scratch space reused from ticket to ticket
 	entries, events []*ticket.Entry
-	end     time.Time // the report's end: no event at or after it counts
-	fcrDays int
+	end             time.Time // the report's end: no event at or after it counts
+	fcrDays         int
 }
 
 // acc accumulates Metrics.
