@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -169,7 +168,7 @@ func (s *testSession) AuthMechanisms() []string { return []string{sasl.Plain} }
 func (s *testSession) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, username, password string) error {
 		if username != "alice" || password != "s3cret" {
-			return errors.New("invalid username or password")
+			return smtp.ErrAuthFailed
 		}
 		s.user = username
 		return nil
