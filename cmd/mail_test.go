@@ -206,3 +206,46 @@ func (s *testSession) Data(r io.Reader) error {
 
 func (s *testSession) Reset()        { s.from, s.rcpts = "", nil }
 func (s *testSession) Logout() error { return nil }
+
+// TestReplyInEditor writes a reply in $EDITOR on a terminal: the thread is
+// quoted below the cut line, and only the text above it is kept.
+func TestReplyInEditor(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GIT_AUTHOR_NAME", "Alice Agent")
+	t.Setenv("GIT_AUTHOR_EMAIL", "alice@example.com")
+	editor := filepath.Join(dir, "editor.sh")
+	script := `#!/bin/sh
+grep -q '^> The kettle arrived broken\.$' "$1" || { echo "no quoted thread in $1" >&2; exit 3; }
+grep -q '^# ------------------------ >8 ------------------------$' "$1" || exit 4
+{ printf 'Thanks for waiting.\n\nA refund is on its way.\n'; cat "$1"; } > "$1.new" && mv "$1.new" "$1"
+`
+	if err := os.WriteFile(editor, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TICKET_NOW": "2026-11-20T10:00:00Z", "TICKET_EDITOR": editor}
+	run := func(tty bool, args ...string) (string, int) {
+		var out bytes.Buffer
+		app := &App{In: strings.NewReader(""), Out: &out, Err: &out, InTTY: tty, OutTTY: tty,
+			Getenv: func(k string) string { return env[k] }}
+		code := Run(append([]string{"-C", filepath.Join(dir, "desk")}, args...), app)
+		return out.String(), code
+	}
+	if out, code := run(false, "init", "--name", "Acme Support", "--email", "support@acme.example"); code != 0 {
+		t.Fatal(out)
+	}
+	out, code := run(false, "new", "Kettle", "--customer", "jane@example.com", "-m", "The kettle arrived broken.")
+	if code != 0 {
+		t.Fatal(out)
+	}
+	id := strings.TrimSpace(out)
+	if out, code := run(false, "reply", id); code != exitUsage || !strings.Contains(out, "no reply text: give -m TEXT, -F FILE or --template NAME") {
+		t.Fatalf("without a terminal: exit %d: %s", code, out)
+	}
+	if out, code := run(true, "reply", id, "--queue"); code != 0 || !strings.Contains(out, "reply by Alice Agent; mail queued") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	out, _ = run(false, "show", id, "--json", "--jq", `.entries[] | select(.kind == "reply") | .body`)
+	if strings.TrimSpace(out) != "Thanks for waiting.\n\nA refund is on its way." {
+		t.Errorf("reply body %q", out)
+	}
+}
