@@ -170,7 +170,7 @@ func runSLA(app *App, o slaOptions) error {
 		if err := o.out.print(app.Out, rows); err != nil {
 			return err
 		}
-	} else if err := writeSLATable(app, rows); err != nil {
+	} else if err := writeSLATable(app, d, rows); err != nil {
 		return err
 	}
 	if o.FailOnBreach && breached > 0 {
@@ -183,10 +183,14 @@ func runSLA(app *App, o slaOptions) error {
 	return nil
 }
 
-func writeSLATable(app *App, rows []slaRowJSON) error {
+func writeSLATable(app *App, d *desk.Desk, rows []slaRowJSON) error {
 	st := app.style()
 	if len(rows) == 0 {
-		if st.tty {
+		switch {
+		case !st.tty:
+		case len(d.Config.SLA) == 0:
+			fmt.Fprintf(app.Err, "no SLA policies in %s (see docs/sla.md)\n", d.Rel(ticket.ConfigPath))
+		default:
 			fmt.Fprintln(app.Err, "no SLA is breached or at risk")
 		}
 		return nil
