@@ -7,6 +7,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,6 +146,12 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 			err = tempFail(err)
 		}
 	}()
+	if app.Getenv("GOMEMLIMIT") == "" {
+		// A large archive holds every changed ticket until the one commit;
+		// a soft limit makes the collector work harder instead of letting
+		// garbage double the footprint.
+		debug.SetMemoryLimit(200 << 20)
+	}
 	maxSize, err := parseSize(o.MaxSize)
 	if err != nil {
 		return usageErrorf("--max-size %q: %v", o.MaxSize, err)
@@ -416,14 +424,22 @@ func plural(n int, one, many string) string {
 
 // importSources feeds every message of the arguments to the importer.
 func importSources(app *App, im *mailin.Importer, kind string, args []string, o *importOptions, qdir string, record func(mailin.Result), bar *importBar) error {
+	if kind == "retry" {
+		return retryQuarantine(app, im, qdir, record)
+	}
+	par := im.Parallel(runtime.GOMAXPROCS(0), record)
 	add := func(raw []byte, src mailin.Source) error {
-		r, err := im.Add(raw, src)
-		if err != nil {
-			return err
-		}
-		record(r)
+		par.Add(raw, src)
 		return nil
 	}
+	err := readSources(app, kind, args, o, add, bar)
+	if perr := par.Close(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+func readSources(app *App, kind string, args []string, o *importOptions, add func([]byte, mailin.Source) error, bar *importBar) error {
 	switch kind {
 	case "eml":
 		if len(args) == 0 {
@@ -472,32 +488,39 @@ func importSources(app *App, im *mailin.Importer, kind string, args []string, o 
 				return withHint(err, "nothing was imported; fix the folder and run the import again")
 			}
 		}
-	case "retry":
-		d, _ := app.Desk()
-		dir := filepath.Join(d.Store.Dir(), filepath.FromSlash(qdir))
-		entries, err := os.ReadDir(dir)
-		if err != nil && !os.IsNotExist(err) {
+	}
+	return nil
+}
+
+// retryQuarantine imports the quarantined messages again.
+func retryQuarantine(app *App, im *mailin.Importer, qdir string, record func(mailin.Result)) error {
+	d, err := app.Desk()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(d.Store.Dir(), filepath.FromSlash(qdir))
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".eml") {
+			continue
+		}
+		rel := path.Join(qdir, e.Name())
+		raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
 			return err
 		}
-		for _, e := range entries {
-			if !strings.HasSuffix(e.Name(), ".eml") {
-				continue
-			}
-			rel := path.Join(qdir, e.Name())
-			raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				return err
-			}
-			r, err := im.Retry(rel, raw)
-			if err != nil {
-				return fmt.Errorf("%s: %w", d.Rel(rel), err)
-			}
-			if r.Outcome == mailin.Quarantined {
-				app.warnf("%s still cannot be read: %s", d.Rel(rel), r.Reason)
-				continue
-			}
-			record(r)
+		r, err := im.Retry(rel, raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.Rel(rel), err)
 		}
+		if r.Outcome == mailin.Quarantined {
+			app.warnf("%s still cannot be read: %s", d.Rel(rel), r.Reason)
+			continue
+		}
+		record(r)
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ type Options struct {
 	KeepRaw bool   // store each message's raw bytes beside its ticket
 	// Quarantine is the desk folder for unreadable mail; default QuarantineDir.
 	Quarantine string
-	Now     time.Time
+	Now        time.Time
 	// IsAgent reports whether an address belongs to one of the desk's agents
 	// (or the desk itself); their mail may thread by the subject tag and is
 	// recorded as a reply.
@@ -164,10 +164,14 @@ func (im *Importer) markChanged(t *ticket.Ticket) {
 // Add files one raw message. An error means the run cannot go on (a hook
 // failed); a message that cannot be read is not an error but quarantined.
 func (im *Importer) Add(raw []byte, src Source) (Result, error) {
-	im.stats.Messages++
 	m, err := importers.Parse(raw, importers.Options{MaxSize: im.opt.MaxSize})
-	if err != nil {
-		return im.quarantine(raw, src, err), nil
+	return im.addParsed(raw, m, err, src)
+}
+
+func (im *Importer) addParsed(raw []byte, m *importers.Message, perr error, src Source) (Result, error) {
+	im.stats.Messages++
+	if perr != nil {
+		return im.quarantine(raw, src, perr), nil
 	}
 	return im.file(m, src)
 }
