@@ -3,6 +3,7 @@ package mailout
 import (
 	"bytes"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -144,6 +145,7 @@ type SMTP struct {
 	password func() (string, error)
 	// Timeout bounds connecting and every command; zero means a minute.
 	Timeout time.Duration
+	rootCAs *x509.CertPool // nil: the system's; tests trust their own
 }
 
 func (s *SMTP) addr() string {
@@ -177,7 +179,7 @@ func (s *SMTP) send(from string, to []string, msg []byte) error {
 		timeout = time.Minute
 	}
 	dialer := &net.Dialer{Timeout: timeout}
-	tc := &tls.Config{ServerName: s.Host}
+	tc := &tls.Config{ServerName: s.Host, RootCAs: s.rootCAs}
 	var c *smtp.Client
 	switch s.TLS {
 	case "implicit":
@@ -204,6 +206,11 @@ func (s *SMTP) send(from string, to []string, msg []byte) error {
 	defer c.Close()
 	c.CommandTimeout = timeout
 	c.SubmissionTimeout = 5 * timeout
+	// Greet now, so that a failed TLS handshake after STARTTLS is reported
+	// as itself rather than as a missing extension.
+	if err := c.Hello("localhost"); err != nil {
+		return err
+	}
 	if s.Username != "" {
 		if ok, _ := c.Extension("AUTH"); !ok {
 			return errors.New("the server does not offer AUTH; remove the user name or use another server")
