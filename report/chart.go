@@ -268,7 +268,7 @@ func (r *Report) charts(width vg.Length) []chart {
 		{"first-response", "first_response: creation to first public agent reply", r.FirstResponse, palette[0]},
 		{"resolution", "resolution: creation to latest resolution", r.Resolution, palette[2]},
 	} {
-		p = newPlot(fmt.Sprintf("%s (%d tickets)", d.title, d.d.Count), "tickets")
+		p = newPlot(fmt.Sprintf("%s (%s)", d.title, plural(d.d.Count, "ticket")), "tickets")
 		h := d.d.Histogram()
 		vals := make([]float64, len(h))
 		labels := make([]string, len(h))
@@ -391,4 +391,11 @@ func (r *Report) WriteChart(w io.Writer, name string) error {
 	}
 	_, err := canvas.WriteTo(w)
 	return err
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
