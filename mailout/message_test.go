@@ -189,3 +189,35 @@ func TestNotMailed(t *testing.T) {
 		t.Error("an empty reply was accepted")
 	}
 }
+
+func TestHeadersAreEncodedAndCannotBeInjected(t *testing.T) {
+	tk := testTicket()
+	tk.Title = "Rückerstattung für Bestellung 5521\r\nBcc: evil@example.com"
+	tk.Entries[0].Author = "Jürgen Müller <j@example.de>"
+	tk.Customer = "j@example.de"
+	a := alice
+	a.Name = "Zoë Agent"
+	p, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: a, Body: "Grüße", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := importers.Parse([]byte(p.Record.Message), importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.From.Name != "Zoë Agent via Acme Support" || len(m.To) != 1 || m.To[0].Name != "Jürgen Müller" || m.Text != "Grüße" {
+		t.Errorf("parsed back: from %+v to %+v text %q", m.From, m.To, m.Text)
+	}
+	if !strings.HasPrefix(m.Subject, "Re: [#7kq2m9] Rückerstattung für Bestellung 5521") {
+		t.Errorf("subject %q", m.Subject)
+	}
+	h := header(t, p.Record.Message)
+	if h.Get("Bcc") != "" || strings.Contains(p.Record.Message, "\r\nBcc:") {
+		t.Error("a title injected a header")
+	}
+	for _, l := range strings.Split(p.Record.Message, "\r\n") {
+		if len(l) > 998 {
+			t.Errorf("line longer than RFC 5322 allows: %d", len(l))
+		}
+	}
+}
