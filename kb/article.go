@@ -96,11 +96,14 @@ func ParseArticle(file string, data []byte) (*Article, error) {
 	default:
 		return nil, fmt.Errorf("%s:1: the front matter is not closed; end it with a line of ---", file)
 	}
-	var m frontMatter
-	dec := yaml.NewDecoder(strings.NewReader(fm))
-	dec.KnownFields(true)
-	if err := dec.Decode(&m); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s:%s", file, yamlMessage(err))
+	m, ok := fastFrontMatter(fm)
+	if !ok {
+		m = frontMatter{}
+		dec := yaml.NewDecoder(strings.NewReader(fm))
+		dec.KnownFields(true)
+		if err := dec.Decode(&m); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s:%s", file, yamlMessage(err))
+		}
 	}
 	a := &Article{
 		Path: file, Title: strings.TrimSpace(m.Title), Slug: m.Slug, Category: strings.TrimSpace(m.Category),

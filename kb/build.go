@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"os"
 	"path"
@@ -97,7 +98,7 @@ func (b *Builder) Build(src *Source, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	w := &writer{dir: o.Out, files: map[string]bool{}}
+	w := newWriter(o.Out)
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, err
 	}
@@ -129,6 +130,7 @@ func (b *Builder) renderAll(s *site, src *Source) {
 			b.mu.Unlock()
 		}
 		s.rendered[i] = r
+		s.summaries[i] = s.makeSummary(i)
 	})
 	s.renderedCount = int(n.Load())
 	// Forget articles that are gone, so a long serve does not grow.
@@ -148,10 +150,16 @@ func (b *Builder) renderAll(s *site, src *Source) {
 }
 
 // parallel runs fn(0..n-1) on all processors.
-func parallel(n int, fn func(int)) {
+func parallel(n int, fn func(int)) { parallelN(runtime.GOMAXPROCS(0), n, fn) }
+
+// parallelIO runs fn(0..n-1) with more workers than processors, so file
+// system latency overlaps with work.
+func parallelIO(n int, fn func(int)) { parallelN(max(16, 4*runtime.GOMAXPROCS(0)), n, fn) }
+
+func parallelN(workers, n int, fn func(int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+	for range min(workers, max(n, 1)) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
@@ -212,19 +220,62 @@ func (s *site) checkLinks(src *Source) error {
 type writer struct {
 	dir     string
 	mu      sync.Mutex
-	files   map[string]bool
+	files   map[string]fileStamp // written or confirmed this build
+	old     map[string]fileStamp // from the previous build's manifest
 	written atomic.Int32
 	dirs    sync.Map
 }
 
+// fileStamp identifies a file's bytes as the last build left them: when
+// size and modification time are still what the manifest says, the hash of
+// the bytes stands for the bytes, and the file need not be read again.
+type fileStamp struct {
+	size, mtime int64
+	hash        uint64
+}
+
+func newWriter(dir string) *writer {
+	w := &writer{dir: dir, files: map[string]fileStamp{}, old: map[string]fileStamp{}}
+	data, _ := os.ReadFile(filepath.Join(dir, manifest))
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 4 {
+			continue
+		}
+		var st fileStamp
+		if _, err := fmt.Sscanf(f[1]+" "+f[2]+" "+f[3], "%d %d %x", &st.size, &st.mtime, &st.hash); err == nil {
+			w.old[f[0]] = st
+		}
+	}
+	return w
+}
+
+func hashBytes(data []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(data)
+	return h.Sum64()
+}
+
 // put writes data to rel unless the file already holds exactly these bytes.
 func (w *writer) put(rel string, data []byte) error {
-	w.mu.Lock()
-	w.files[rel] = true
-	w.mu.Unlock()
 	full := filepath.Join(w.dir, filepath.FromSlash(rel))
-	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, data) {
-		return nil
+	st := fileStamp{size: int64(len(data)), hash: hashBytes(data)}
+	if info, err := os.Stat(full); err == nil && info.Size() == st.size {
+		w.mu.Lock()
+		old, known := w.old[rel]
+		w.mu.Unlock()
+		same := known && old.hash == st.hash && old.size == st.size && old.mtime == info.ModTime().UnixNano()
+		if !same {
+			// Not (or not as) the last build left it: compare the bytes.
+			if cur, err := os.ReadFile(full); err == nil && bytes.Equal(cur, data) {
+				same = true
+			}
+		}
+		if same {
+			st.mtime = info.ModTime().UnixNano()
+			w.record(rel, st)
+			return nil
+		}
 	}
 	dir := filepath.Dir(full)
 	if _, done := w.dirs.Load(dir); !done {
@@ -240,17 +291,26 @@ func (w *writer) put(rel string, data []byte) error {
 	if err := os.Rename(tmp, full); err != nil {
 		return err
 	}
+	if info, err := os.Stat(full); err == nil {
+		st.mtime = info.ModTime().UnixNano()
+	}
+	w.record(rel, st)
 	w.written.Add(1)
 	return nil
+}
+
+func (w *writer) record(rel string, st fileStamp) {
+	w.mu.Lock()
+	w.files[rel] = st
+	w.mu.Unlock()
 }
 
 // finish removes the files of the previous build that this one did not
 // write and records the new list.
 func (w *writer) finish() (int, error) {
-	old, _ := os.ReadFile(filepath.Join(w.dir, manifest))
 	removed := 0
-	for _, rel := range strings.Split(string(old), "\n") {
-		if rel == "" || w.files[rel] || !filepath.IsLocal(rel) {
+	for rel := range w.old {
+		if _, ok := w.files[rel]; ok || !filepath.IsLocal(rel) {
 			continue
 		}
 		full := filepath.Join(w.dir, filepath.FromSlash(rel))
@@ -269,9 +329,14 @@ func (w *writer) finish() (int, error) {
 		names = append(names, f)
 	}
 	slices.Sort(names)
-	data := []byte(strings.Join(names, "\n") + "\n")
-	if !bytes.Equal(old, data) {
-		if err := os.WriteFile(filepath.Join(w.dir, manifest), data, 0o644); err != nil {
+	var b bytes.Buffer
+	for _, n := range names {
+		st := w.files[n]
+		fmt.Fprintf(&b, "%s\t%d\t%d\t%016x\n", n, st.size, st.mtime, st.hash)
+	}
+	old, _ := os.ReadFile(filepath.Join(w.dir, manifest))
+	if !bytes.Equal(old, b.Bytes()) {
+		if err := os.WriteFile(filepath.Join(w.dir, manifest), b.Bytes(), 0o644); err != nil {
 			return removed, err
 		}
 	}
@@ -316,7 +381,7 @@ func (s *site) write(th *theme, w *writer) error {
 		static(assetDir+"/"+p, data)
 	}
 	errs := make([]error, len(jobs))
-	parallel(len(jobs), func(i int) {
+	parallelIO(len(jobs), func(i int) {
 		data, err := jobs[i].gen()
 		if err == nil {
 			err = w.put(jobs[i].rel, data)

@@ -2,7 +2,6 @@ package kb
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -71,28 +70,17 @@ func Load(d *desk.Desk, ref string) (*Source, error) {
 
 	arts := make([]*Article, len(mdPaths))
 	errs := make([]error, len(mdPaths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				data, err := r.Read(mdPaths[i])
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				arts[i], errs[i] = ParseArticle(d.Rel(mdPaths[i]), data)
-				if arts[i] != nil {
-					arts[i].Path = mdPaths[i]
-				}
-			}
-		})
-	}
-	for i := range mdPaths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallelIO(len(mdPaths), func(i int) {
+		data, err := r.Read(mdPaths[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		arts[i], errs[i] = ParseArticle(d.Rel(mdPaths[i]), data)
+		if arts[i] != nil {
+			arts[i].Path = mdPaths[i]
+		}
+	})
 	for i, a := range arts {
 		if errs[i] != nil {
 			src.Problems = append(src.Problems, errs[i])

@@ -28,6 +28,9 @@ type site struct {
 	catOf         map[string]*group   // "lang/category" → group
 	popular       map[string][]int
 	recent        map[string][]int
+	words         map[string]map[string]string // interface words by language
+	catPos        []int                        // article's position in its category
+	summaries     []string
 	assets        map[string][]byte
 }
 
@@ -43,6 +46,7 @@ func newSite(src *Source, internal bool, base string) *site {
 		base: base, internal: internal, index: map[string]int{}, byKey: map[string]*Article{},
 		bySlug: map[string][]*Article{}, cats: map[string][]*group{}, tags: map[string][]*group{},
 		catOf: map[string]*group{}, popular: map[string][]int{}, recent: map[string][]int{}, assets: src.Assets,
+		words: map[string]map[string]string{},
 	}
 	if c := src.Config; c != nil {
 		s.title, s.email = c.KB.Title, c.Email
@@ -65,6 +69,8 @@ func newSite(src *Source, internal bool, base string) *site {
 		count[a.Language]++
 	}
 	s.rendered = make([]*rendered, len(s.articles))
+	s.summaries = make([]string, len(s.articles))
+	s.catPos = make([]int, len(s.articles))
 	for l := range count {
 		s.langs = append(s.langs, l)
 	}
@@ -79,6 +85,9 @@ func newSite(src *Source, internal bool, base string) *site {
 	}
 	if len(s.langs) == 0 {
 		s.langs = []string{s.primary}
+	}
+	for _, l := range append(s.langs, s.primary) {
+		s.words[l] = words(l)
 	}
 	tagOf := map[string]*group{}
 	for i, a := range s.articles {
@@ -112,6 +121,11 @@ func newSite(src *Source, internal bool, base string) *site {
 		for _, gs := range [][]*group{s.cats[l], s.tags[l]} {
 			for _, g := range gs {
 				slices.SortStableFunc(g.arts, func(x, y int) int { return s.byRecent(x, y) })
+			}
+		}
+		for _, g := range s.cats[l] {
+			for k, i := range g.arts {
+				s.catPos[i] = k
 			}
 		}
 	}
@@ -150,8 +164,11 @@ func groupSlug(name string) string {
 	return fmt.Sprintf("g%08x", h.Sum32())
 }
 
-// summary is an article's description or the start of its text.
-func (s *site) summary(i int) string {
+// summary is an article's description or the start of its text, worked
+// out once per build.
+func (s *site) summary(i int) string { return s.summaries[i] }
+
+func (s *site) makeSummary(i int) string {
 	if d := s.articles[i].Description; d != "" {
 		return d
 	}
@@ -232,7 +249,7 @@ func (s *site) page(rel, lang, kind string) *Page {
 	return &Page{
 		Site: SiteInfo{Title: s.title, Email: s.email, Internal: s.internal, BaseURL: s.base},
 		Lang: lang, Dir: direction(lang), Root: root, Home: root + lang + "/index.html", Path: rel,
-		Canonical: s.canonical(rel), Kind: kind, T: words(lang),
+		Canonical: s.canonical(rel), Kind: kind, T: s.words[lang],
 	}
 }
 
@@ -344,32 +361,33 @@ func (s *site) articlePage(i int) *Page {
 	return p
 }
 
-// related lists the articles named in the front matter, then others of the
-// same category sharing the most tags, five at most.
+// related lists the articles named in the front matter, then neighbours in
+// the same category sharing the most tags, five at most. Only a window of
+// neighbours is scored, so a category of thousands stays cheap.
 func (s *site) related(i int) []int {
+	const want, window = 5, 40
 	a := s.articles[i]
-	var out []int
-	seen := map[int]bool{i: true}
+	out := make([]int, 0, want)
+	has := func(j int) bool { return j == i || slices.Contains(out, j) }
 	for _, slug := range a.Related {
 		j, ok := s.index[a.Language+"/"+slug]
 		if !ok {
 			j, ok = s.index[DefaultLanguage+"/"+slug]
 		}
-		if ok && !seen[j] {
-			out, seen[j] = append(out, j), true
+		if ok && !has(j) && len(out) < want {
+			out = append(out, j)
 		}
 	}
-	if len(out) >= 5 {
-		return out[:5]
-	}
 	g := s.catOf[a.Language+"/"+a.Category]
-	if g == nil {
+	if g == nil || len(out) == want {
 		return out
 	}
+	pos := s.catPos[i]
+	lo, hi := max(0, pos-window/2), min(len(g.arts), pos+window/2)
 	type cand struct{ i, shared int }
-	var cs []cand
-	for _, j := range g.arts[:min(len(g.arts), 300)] {
-		if seen[j] {
+	best := make([]cand, 0, want)
+	for _, j := range g.arts[lo:hi] {
+		if has(j) {
 			continue
 		}
 		n := 0
@@ -378,13 +396,19 @@ func (s *site) related(i int) []int {
 				n++
 			}
 		}
-		cs = append(cs, cand{j, n})
-	}
-	slices.SortStableFunc(cs, func(x, y cand) int { return cmp.Compare(y.shared, x.shared) })
-	for _, c := range cs {
-		if len(out) == 5 {
-			break
+		// Keep the best few, earlier (more recent) first among equals.
+		k := len(best)
+		for k > 0 && best[k-1].shared < n {
+			k--
 		}
+		if k < want-len(out) {
+			best = slices.Insert(best, k, cand{j, n})
+			if len(best) > want-len(out) {
+				best = best[:want-len(out)]
+			}
+		}
+	}
+	for _, c := range best {
 		out = append(out, c.i)
 	}
 	return out
