@@ -68,7 +68,18 @@ func (d *Desk) Reader(ref string) (gitstore.Reader, error) {
 type Loaded struct {
 	*ticket.Ticket
 	Path string // relative to the desk
-	Raw  []byte
+	// Raw is the file as stored. Get fills it; LoadAll, which serves
+	// tickets from the index, leaves it nil (ReadRaw reads it).
+	Raw []byte
+}
+
+// ReadRaw returns the file a loaded ticket came from, reading it when it
+// was loaded through the index.
+func (l *Loaded) ReadRaw(r gitstore.Reader) ([]byte, error) {
+	if l.Raw != nil {
+		return l.Raw, nil
+	}
+	return r.Read(l.Path)
 }
 
 // ticketFiles lists the ticket files below tickets/ (optionally one shard).
@@ -91,8 +102,30 @@ func ticketFiles(r gitstore.Reader, shard string) ([]gitstore.FileInfo, error) {
 }
 
 // LoadAll parses every ticket. A file that does not parse is reported to
-// warn and skipped, so one broken ticket never hides the others.
+// warn and skipped, so one broken ticket never hides the others. Tickets come
+// from the derived index, which re-parses only files changed since it was
+// written, in the work tree or at a ref alike.
 func (d *Desk) LoadAll(r gitstore.Reader, warn func(error)) ([]*Loaded, error) {
+	if !noIndex() {
+		res, ok, err := d.loadIndexed(r)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out := make([]*Loaded, 0, len(res))
+			for _, x := range res {
+				l, err := d.checkLoaded(x)
+				if err != nil {
+					if warn != nil {
+						warn(err)
+					}
+					continue
+				}
+				out = append(out, l)
+			}
+			return out, nil
+		}
+	}
 	files, err := ticketFiles(r, "")
 	if err != nil {
 		return nil, err

@@ -1,0 +1,468 @@
+package index
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/ticketdesk/ticket/ticket"
+)
+
+// Index is the derived index of one desk.
+type Index struct {
+	dir  string // <gitdir>/ticket/index
+	tag  string // names this desk's files, for desks in a folder of a repository
+	root string // the desk folder on disk
+}
+
+// Open returns the index of the desk in folder root of the repository whose
+// git directory is gitDir; prefix is the desk's folder inside the repository.
+// Nothing is read until a load.
+func Open(gitDir, root, prefix string) *Index {
+	tag := "desk"
+	if prefix != "" {
+		h := sha256.Sum256([]byte(prefix))
+		tag = "desk-" + hex.EncodeToString(h[:6])
+	}
+	return &Index{dir: filepath.Join(gitDir, "ticket", "index"), tag: tag, root: root}
+}
+
+// Dir is the folder holding the index files.
+func (ix *Index) Dir() string { return ix.dir }
+
+func (ix *Index) worktreeFile() string { return filepath.Join(ix.dir, ix.tag+".worktree") }
+func (ix *Index) blobsFile() string    { return filepath.Join(ix.dir, ix.tag+".blobs") }
+
+// Parser parses one ticket file; path is relative to the desk.
+type Parser func(path string, data []byte) (*ticket.Ticket, error)
+
+// File is a ticket file listed at a ref.
+type File struct {
+	Path string
+	Hash string // git blob id
+}
+
+// Result is one loaded ticket file: its ticket, or why it could not be read.
+type Result struct {
+	Path   string
+	Ticket *ticket.Ticket
+	Err    error
+	// Key changes whenever the file's content does: the blob id at a
+	// ref, a checksum and size in the work tree.
+	Key string
+}
+
+// Stats says what a load did.
+type Stats struct {
+	Files  int // ticket files listed
+	Parsed int // files read and parsed because they were new or changed
+	Wrote  bool
+}
+
+// Worktree loads every ticket file below tickets/ in the work tree, parsing
+// only files whose size, times or inode changed since they were indexed.
+func (ix *Index) Worktree(parse Parser) ([]Result, Stats, error) {
+	keys, err := listWorktree(ix.root)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	read := func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(ix.root, filepath.FromSlash(p))) }
+	return ix.load(ix.worktreeFile(), kindWorktree, keys, read, parse)
+}
+
+// AtRef loads the ticket files listed at a ref, parsing only blobs the index
+// has not seen.
+func (ix *Index) AtRef(files []File, read func(path string) ([]byte, error), parse Parser) ([]Result, Stats, error) {
+	keys := make([]key, len(files))
+	for i, f := range files {
+		keys[i] = key{path: f.Path, hash: f.Hash}
+	}
+	return ix.load(ix.blobsFile(), kindBlobs, keys, read, parse)
+}
+
+// Remove deletes the index files; the next load rebuilds them.
+func (ix *Index) Remove() error {
+	for _, f := range []string{ix.worktreeFile(), ix.blobsFile()} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	removeDB(ix.searchFile())
+	removeDB(ix.searchRefFile())
+	return nil
+}
+
+// FileStats describes one index file for `ticket index --stats`.
+type FileStats struct {
+	Name    string
+	Path    string
+	Entries int
+	Bytes   int64
+	OK      bool
+}
+
+// Files describes the index files as they are on disk.
+func (ix *Index) Files() []FileStats {
+	var out []FileStats
+	for _, f := range []struct {
+		name, path string
+		kind       uint32
+	}{{"work tree", ix.worktreeFile(), kindWorktree}, {"refs", ix.blobsFile(), kindBlobs}} {
+		fs := FileStats{Name: f.name, Path: f.path}
+		if fi, err := os.Stat(f.path); err == nil {
+			fs.Bytes = fi.Size()
+		}
+		if x, err := readIndex(f.path, f.kind); err == nil {
+			fs.Entries, fs.OK = len(x.records), true
+		}
+		out = append(out, fs)
+	}
+	for _, f := range []struct{ name, path string }{{"search", ix.searchFile()}, {"search (refs)", ix.searchRefFile()}} {
+		fs := FileStats{Name: f.name, Path: f.path}
+		fi, err := os.Stat(f.path)
+		if err != nil {
+			out = append(out, fs)
+			continue
+		}
+		fs.Bytes = fi.Size()
+		if wal, err := os.Stat(f.path + "-wal"); err == nil {
+			fs.Bytes += wal.Size()
+		}
+		if s, err := openSearch(f.path); err == nil {
+			fs.Entries, err = s.Count()
+			fs.OK = err == nil
+			s.Close()
+		}
+		out = append(out, fs)
+	}
+	return out
+}
+
+func workers() int { return max(1, min(runtime.GOMAXPROCS(0), 8)) }
+
+// listWorktree lists tickets/XY/ID.md with the stat data of each file.
+func listWorktree(root string) ([]key, error) {
+	base := filepath.Join(root, ticket.TicketsDir)
+	shards, err := os.ReadDir(base)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, s := range shards {
+		if s.IsDir() {
+			dirs = append(dirs, s.Name())
+		}
+	}
+	parts := make([][]key, len(dirs))
+	errs := make([]error, len(dirs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				parts[i], errs[i] = listShard(base, dirs[i])
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []key
+	for i := range parts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, parts[i]...)
+	}
+	return out, nil
+}
+
+func listShard(base, shard string) ([]key, error) {
+	dir := filepath.Join(base, shard)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []key
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".md") {
+			continue
+		}
+		p := ticket.TicketsDir + "/" + shard + "/" + e.Name()
+		if ticket.IDFromPath(p) == "" {
+			continue
+		}
+		fi, err := os.Lstat(filepath.Join(dir, e.Name()))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // removed while listing
+			}
+			return nil, err
+		}
+		if !fi.Mode().IsRegular() {
+			continue
+		}
+		k := key{path: p}
+		statKey(fi, &k)
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// load is the one algorithm behind both kinds of index: match keys against
+// the stored records, parse what is missing or in doubt, write a new file
+// when anything changed and decode the tickets from it.
+func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([]byte, error), parse Parser) ([]Result, Stats, error) {
+	st := Stats{Files: len(keys)}
+	old, _ := readIndex(file, kind)
+	hit := make([]int, len(keys))
+	dirty := old == nil
+	if old != nil {
+		byKey := make(map[string]int, len(old.records))
+		for i, r := range old.records {
+			if kind == kindBlobs {
+				byKey[r.hash] = i
+			} else {
+				byKey[r.path] = i
+			}
+		}
+		// A file changed within the second the index was written may
+		// change again without its stat changing: check it again (git's
+		// "racy" entries).
+		racyFrom := old.modTime.Unix()
+		for i, k := range keys {
+			hit[i] = -1
+			if kind == kindBlobs {
+				if j, ok := byKey[k.hash]; ok {
+					hit[i] = j
+				}
+			} else if j, ok := byKey[k.path]; ok {
+				r := old.records[j]
+				if r.sameStat(k) && r.mtime/1e9 < racyFrom {
+					hit[i] = j
+				}
+			}
+			if hit[i] < 0 {
+				dirty = true
+			}
+		}
+		if kind == kindWorktree && len(old.records) != len(keys) {
+			dirty = true
+		}
+	} else {
+		for i := range hit {
+			hit[i] = -1
+		}
+	}
+	out := make([]Result, len(keys))
+	for i, k := range keys {
+		out[i].Path = k.path
+	}
+	if !dirty {
+		ix.decodeAll(old, hit, out)
+		return out, st, nil
+	}
+	fresh, parsed, err := ix.rewrite(file, kind, old, keys, hit, read, parse, out)
+	st.Parsed = parsed
+	if err != nil {
+		// The index cannot be written (a read-only repository, a full
+		// disk): read the files as they are.
+		for i, k := range keys {
+			if out[i].Err != nil {
+				continue
+			}
+			data, err := read(k.path)
+			if err == nil {
+				out[i].Ticket, err = parse(k.path, data)
+			}
+			out[i].Err = err
+		}
+		return out, st, nil
+	}
+	st.Wrote = true
+	pos := make(map[string]int, len(fresh.records))
+	for i, r := range fresh.records {
+		if kind == kindBlobs {
+			pos[r.hash] = i
+		} else {
+			pos[r.path] = i
+		}
+	}
+	for i, k := range keys {
+		hit[i] = -1
+		if out[i].Err != nil {
+			continue
+		}
+		id := k.path
+		if kind == kindBlobs {
+			id = k.hash
+		}
+		if j, ok := pos[id]; ok {
+			hit[i] = j
+		}
+	}
+	ix.decodeAll(fresh, hit, out)
+	return out, st, nil
+}
+
+func (ix *Index) decodeAll(f *indexFile, hit []int, out []Result) {
+	n := len(hit)
+	w := workers()
+	var wg sync.WaitGroup
+	for g := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g * n / w; i < (g+1)*n/w; i++ {
+				if hit[i] < 0 || out[i].Err != nil {
+					continue
+				}
+				r := &f.records[hit[i]]
+				out[i].Key = r.contentKey()
+				t, err := f.decode(r)
+				if err != nil {
+					err = errors.New(out[i].Path + ": " + err.Error() + "; run `ticket index --rebuild`")
+				}
+				out[i].Ticket, out[i].Err = t, err
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+type parsedFile struct {
+	i int
+	t *ticket.Ticket
+}
+
+// rewrite writes a new index holding the unchanged records and the files
+// parsed now, and opens it. Files that do not parse get their error in out
+// and are not stored, so they are reported again next time.
+func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, hit []int, read func(string) ([]byte, error), parse Parser, out []Result) (*indexFile, int, error) {
+	w, err := newWriter(file, kind)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer w.abort()
+	var misses []int
+	for i := range keys {
+		if hit[i] < 0 {
+			misses = append(misses, i)
+		}
+	}
+	parsed := make(chan parsedFile, 64)
+	jobs := make(chan int, 64)
+	var wg sync.WaitGroup
+	for range workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				data, err := read(keys[i].path)
+				var t *ticket.Ticket
+				if err == nil {
+					keys[i].sum = crc32.Checksum(data, castagnoli)
+					t, err = parse(keys[i].path, data)
+				}
+				if err != nil {
+					out[i].Err = err
+					continue
+				}
+				parsed <- parsedFile{i, t}
+			}
+		}()
+	}
+	go func() {
+		for _, i := range misses {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+		close(parsed)
+	}()
+	var werr error
+	for p := range parsed {
+		if werr == nil {
+			werr = w.add(keys[p.i], p.t)
+		}
+	}
+	if werr != nil {
+		return nil, len(misses), werr
+	}
+	stored := map[int]bool{}
+	for i, k := range keys {
+		if hit[i] < 0 || stored[hit[i]] {
+			continue
+		}
+		stored[hit[i]] = true
+		t, err := old.decode(&old.records[hit[i]])
+		if err != nil {
+			return nil, len(misses), err
+		}
+		rk := k
+		if kind == kindWorktree {
+			rk = old.records[hit[i]].key
+		}
+		if err := w.add(rk, t); err != nil {
+			return nil, len(misses), err
+		}
+	}
+	if kind == kindBlobs && old != nil {
+		// Keep blobs of other refs too, within reason, so switching
+		// between two branches does not rebuild each time.
+		limit := 2*len(keys) + 1000
+		var rest []int
+		for j := range old.records {
+			if !stored[j] {
+				rest = append(rest, j)
+			}
+		}
+		sort.Ints(rest)
+		for _, j := range rest {
+			if int(w.count) >= limit {
+				break
+			}
+			t, err := old.decode(&old.records[j])
+			if err != nil {
+				return nil, len(misses), err
+			}
+			if err := w.add(old.records[j].key, t); err != nil {
+				return nil, len(misses), err
+			}
+		}
+	}
+	if err := w.finish(); err != nil {
+		return nil, len(misses), err
+	}
+	fresh, err := readIndex(file, kind)
+	if err != nil {
+		return nil, len(misses), err
+	}
+	return fresh, len(misses), nil
+}
+
+func (k *key) contentKey() string {
+	if k.hash != "" {
+		return k.hash
+	}
+	return fmt.Sprintf("%08x.%d", k.sum, k.size)
+}

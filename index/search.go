@@ -1,0 +1,321 @@
+package index
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ticketdesk/ticket/ticket"
+	_ "modernc.org/sqlite" // the search store's engine
+)
+
+// The search store is an SQLite database with an FTS5 table using the
+// trigram tokenizer: every three-character substring is indexed, so a word
+// is found inside a Korean or Thai sentence without any word segmentation.
+// Text is folded (fold) before it is stored and before it is searched, so
+// matching ignores case and accents the same way everywhere.
+
+const searchVersion = "1"
+
+func (ix *Index) searchFile() string { return filepath.Join(ix.dir, ix.tag+".search") }
+
+// The tickets at a ref are kept in a store of their own, so searching a
+// branch does not churn the work tree's.
+func (ix *Index) searchRefFile() string { return filepath.Join(ix.dir, ix.tag+".search-ref") }
+
+// SearchDoc is one ticket to keep searchable.
+type SearchDoc struct {
+	Path   string
+	Key    string // Result.Key: the doc is re-indexed when it changes
+	Ticket *ticket.Ticket
+}
+
+// Hit is one ticket matching a search, best first.
+type Hit struct {
+	Path string
+	Rank float64 // bm25: lower is better
+}
+
+// SearchStore is an open search database.
+type SearchStore struct {
+	db *sql.DB
+}
+
+// OpenSearch opens the search store of the work tree (or of refs),
+// creating it or, when it is damaged or of another version, rebuilding it
+// from scratch.
+func (ix *Index) OpenSearch(ref bool) (*SearchStore, error) {
+	if err := os.MkdirAll(ix.dir, 0o755); err != nil {
+		return nil, err
+	}
+	file := ix.searchFile()
+	if ref {
+		file = ix.searchRefFile()
+	}
+	s, err := openSearch(file)
+	if err == nil {
+		return s, nil
+	}
+	removeDB(file)
+	return openSearch(file)
+}
+
+func removeDB(file string) {
+	for _, suf := range []string{"", "-wal", "-shm"} {
+		os.Remove(file + suf)
+	}
+}
+
+func openSearch(file string) (*SearchStore, error) {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	s := &SearchStore{db: db}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *SearchStore) init() error {
+	var v string
+	err := s.db.QueryRow(`SELECT v FROM meta WHERE k = 'version'`).Scan(&v)
+	if err == nil && v == searchVersion {
+		return s.db.QueryRow(`PRAGMA quick_check(1)`).Scan(&v)
+	}
+	if err == nil {
+		return fmt.Errorf("search store version %s", v)
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&n); err != nil {
+		return err
+	}
+	if n != 0 {
+		return errors.New("search store has no version")
+	}
+	for _, q := range []string{
+		`CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT)`,
+		`CREATE TABLE docs(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, key TEXT NOT NULL)`,
+		`CREATE VIRTUAL TABLE fts USING fts5(title, people, tags, body, tokenize = 'trigram case_sensitive 1')`,
+		`INSERT INTO meta VALUES ('version', '` + searchVersion + `')`,
+	} {
+		if _, err := s.db.Exec(q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *SearchStore) Close() error { return s.db.Close() }
+
+// Sync brings the store up to date with docs: only tickets whose Key changed
+// are indexed again; tickets that are gone are removed. It reports how many
+// were written.
+func (s *SearchStore) Sync(docs []SearchDoc) (int, error) {
+	have := map[string]struct {
+		id  int64
+		key string
+	}{}
+	rows, err := s.db.Query(`SELECT id, path, key FROM docs`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var id int64
+		var p, k string
+		if err := rows.Scan(&id, &p, &k); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		have[p] = struct {
+			id  int64
+			key string
+		}{id, k}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var todo []int
+	seen := make(map[string]bool, len(docs))
+	for i, d := range docs {
+		seen[d.Path] = true
+		if h, ok := have[d.Path]; !ok || h.key != d.Key {
+			todo = append(todo, i)
+		}
+	}
+	var gone []int64
+	for p, h := range have {
+		if !seen[p] {
+			gone = append(gone, h.id)
+		}
+	}
+	if len(todo) == 0 && len(gone) == 0 {
+		return 0, nil
+	}
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	del, err := tx.Prepare(`DELETE FROM fts WHERE rowid = ?`)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range gone {
+		if _, err := del.Exec(id); err != nil {
+			return 0, err
+		}
+		if _, err := tx.Exec(`DELETE FROM docs WHERE id = ?`, id); err != nil {
+			return 0, err
+		}
+	}
+	upDoc, err := tx.Prepare(`INSERT INTO docs(path, key) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET key = excluded.key RETURNING id`)
+	if err != nil {
+		return 0, err
+	}
+	ins, err := tx.Prepare(`INSERT INTO fts(rowid, title, people, tags, body) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	for _, i := range todo {
+		d := docs[i]
+		if h, ok := have[d.Path]; ok {
+			if _, err := del.Exec(h.id); err != nil {
+				return 0, err
+			}
+		}
+		var id int64
+		if err := upDoc.QueryRow(d.Path, d.Key).Scan(&id); err != nil {
+			return 0, err
+		}
+		title, people, tags, body := searchText(d.Ticket)
+		if _, err := ins.Exec(id, fold(title, nil), fold(people, nil), fold(tags, nil), fold(body, nil)); err != nil {
+			return 0, err
+		}
+	}
+	return len(todo), tx.Commit()
+}
+
+// searchText is what a search looks at: the title, the customer and the
+// authors of messages, the tags, and every entry's body.
+func searchText(t *ticket.Ticket) (title, people, tags, body string) {
+	var p, b strings.Builder
+	p.WriteString(t.Customer)
+	seen := map[string]bool{t.Customer: true}
+	for _, e := range t.Entries {
+		if e.Kind == ticket.KindMessage && !seen[e.Author] {
+			seen[e.Author] = true
+			p.WriteString("\n")
+			p.WriteString(e.Author)
+		}
+	}
+	b.WriteString(t.Preamble)
+	for _, e := range t.Entries {
+		if e.Body != "" {
+			b.WriteString("\n\n")
+			b.WriteString(e.Body)
+		}
+	}
+	return t.Title, p.String(), strings.Join(t.Tags, " "), b.String()
+}
+
+// Terms splits a query into folded search terms: words separated by white
+// space, or "quoted phrases".
+func Terms(q string) []string {
+	var out []string
+	for q != "" {
+		q = strings.TrimLeft(q, " \t\r\n")
+		if q == "" {
+			break
+		}
+		var t string
+		if q[0] == '"' {
+			end := strings.IndexByte(q[1:], '"')
+			if end < 0 {
+				t, q = q[1:], ""
+			} else {
+				t, q = q[1:end+1], q[end+2:]
+			}
+		} else {
+			end := strings.IndexAny(q, " \t\r\n")
+			if end < 0 {
+				end = len(q)
+			}
+			t, q = q[:end], q[end:]
+		}
+		if t = strings.TrimSpace(fold(t, nil)); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Search finds the tickets holding every term, best first. Terms of three
+// characters or more use the trigram index; shorter ones are matched by a
+// scan of the stored text.
+func (s *SearchStore) Search(terms []string) ([]Hit, error) {
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	var match []string
+	var where []string
+	var args []any
+	for _, t := range terms {
+		if utf8.RuneCountInString(t) >= 3 {
+			match = append(match, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
+			continue
+		}
+		pat := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(t) + "%"
+		var ors []string
+		for _, col := range []string{"title", "people", "tags", "body"} {
+			ors = append(ors, "fts."+col+` LIKE ? ESCAPE '\'`)
+			args = append(args, pat)
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	q := `SELECT docs.path, `
+	if len(match) > 0 {
+		q += `bm25(fts, 10.0, 4.0, 4.0, 1.0) FROM fts JOIN docs ON docs.id = fts.rowid WHERE fts MATCH ?`
+		args = append([]any{strings.Join(match, " ")}, args...)
+	} else {
+		q += `0.0 FROM fts JOIN docs ON docs.id = fts.rowid WHERE 1`
+	}
+	for _, w := range where {
+		q += " AND " + w
+	}
+	if len(match) > 0 {
+		q += ` ORDER BY bm25(fts, 10.0, 4.0, 4.0, 1.0)`
+	}
+	rows, err := s.db.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Hit
+	for rows.Next() {
+		var h Hit
+		if err := rows.Scan(&h.Path, &h.Rank); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// Count is the number of tickets in the store.
+func (s *SearchStore) Count() (int, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT count(*) FROM docs`).Scan(&n)
+	return n, err
+}
