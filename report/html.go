@@ -89,6 +89,8 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			return err
 		}
 		svg = svgProlog.ReplaceAll(svg, nil)
+		label := template.HTMLEscapeString(c.p.Title.Text)
+		svg = bytes.Replace(svg, []byte("<svg "), []byte(`<svg role="img" aria-label="`+label+`" `), 1)
 		// The SVG is generated here and its text escaped by the renderer.
 		pg.Charts = append(pg.Charts, htmlChart{ID: c.id, Title: c.title, SVG: template.HTML(svg)})
 	}
