@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 )
 
@@ -31,11 +30,7 @@ func FuzzParse(f *testing.F) {
 	addCorpus(f, "testdata/mail/*.eml", "testdata/charsets/*.eml")
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		opt := Options{MaxLineBytes: 512, MaxParts: 50, MaxDepth: 8}
-		start := time.Now()
 		m, err := Parse(raw, opt)
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("Parse took %v", d)
-		}
 		if (m == nil) == (err == nil) {
 			t.Fatalf("Parse returned message %v and error %v", m != nil, err)
 		}

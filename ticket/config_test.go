@@ -236,13 +236,9 @@ func TestConfigAliasBomb(t *testing.T) {
 		}
 		b.WriteString("]\n")
 	}
-	start := time.Now()
 	_, err := ParseConfig(ConfigPath, []byte(b.String()))
 	if err == nil || !strings.Contains(err.Error(), "YAML aliases") {
 		t.Fatalf("error = %v", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Fatalf("rejecting took %s", d)
 	}
 }
 
