@@ -88,6 +88,7 @@ Documentation: docs/ in the source tree, and "ticket help exit-codes".`,
 	add("desk", newReportCmd(app), newRateCmd(app))
 	add("desk", newRulesCmd(app), newSLACmd(app), newLintCmd(app))
 	add("tickets", newImportCmd(app), newCustomerCmd(app))
+	add("tickets", newSearchCmd(app), newIndexCmd(app))
 	// A command without Run is a help topic: "ticket help exit-codes".
 	root.AddCommand(&cobra.Command{
 		Use:   "exit-codes",
