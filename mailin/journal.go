@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -60,7 +61,7 @@ func (im *Importer) Commit(d *desk.Desk, o desk.SaveOptions) (string, error) {
 	}
 	// Everything is in the journal now; let the collector have the tickets.
 	im.tickets, im.byMsgID, im.files = nil, nil, nil
-	return applyJournal(d, o)
+	return applyJournal(d, o, false)
 }
 
 // Recover finishes the run a crash interrupted, if any: it applies the
@@ -77,7 +78,7 @@ func Recover(d *desk.Desk, o desk.SaveOptions) (bool, string, error) {
 		return false, "", err
 	}
 	clearStaleLocks(d.Store.GitDir(), fi)
-	h, err := applyJournal(d, o)
+	h, err := applyJournal(d, o, true)
 	return true, h, err
 }
 
@@ -230,7 +231,7 @@ func readJournal(p string) (changes []gitstore.Change, base, message string, err
 }
 
 // applyJournal commits the journal's changes and removes it.
-func applyJournal(d *desk.Desk, o desk.SaveOptions) (string, error) {
+func applyJournal(d *desk.Desk, o desk.SaveOptions, recovering bool) (string, error) {
 	p := journalPath(d.Store.GitDir())
 	changes, base, jmsg, err := readJournal(p)
 	if err != nil {
@@ -259,10 +260,35 @@ func applyJournal(d *desk.Desk, o desk.SaveOptions) (string, error) {
 			return "", fmt.Errorf("%w (the import is kept in %s and is finished by the next import)", err, p)
 		}
 	}
+	if recovering {
+		removeTemps(d.Store.Dir(), changes)
+	}
 	if err := os.Remove(p); err != nil {
 		return h, fmt.Errorf("import journal: %w", err)
 	}
 	return h, nil
+}
+
+// removeTemps deletes the temporary files a killed write left beside the
+// journal's paths (gitstore writes ".NAME.tmpNNN" and renames it).
+func removeTemps(dir string, changes []gitstore.Change) {
+	seen := map[string]bool{}
+	for _, c := range changes {
+		folder := filepath.Join(dir, filepath.FromSlash(path.Dir(c.Path)))
+		if seen[folder] {
+			continue
+		}
+		seen[folder] = true
+		entries, err := os.ReadDir(folder)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp") && !e.IsDir() {
+				os.Remove(filepath.Join(folder, n))
+			}
+		}
+	}
 }
 
 // keepNewer guards a journal replayed after other commits: a ticket file
