@@ -14,6 +14,7 @@ import (
 	"text/template"
 
 	"github.com/ticketdesk/ticket/gitstore"
+	"github.com/ticketdesk/ticket/kb"
 	"github.com/ticketdesk/ticket/ticket"
 	"gopkg.in/yaml.v3"
 )
@@ -400,21 +401,14 @@ func explainExec(err error, ticketID string) string {
 	return where + ": " + msg
 }
 
-var kbSlug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$`)
-
-// articleURL is the address of a knowledge-base article. It stands in for the
-// knowledge-base package's own ArticleURL until that exists; keep the two in
-// step: base_url + "/" + slug + ".html".
+// articleURL is the address of a knowledge-base article, as the site
+// builder publishes it.
 func articleURL(cfg *ticket.Config, slug, lang string) (string, error) {
-	_ = lang // articles are not split by language yet
-	if !kbSlug.MatchString(slug) {
-		return "", fmt.Errorf("kb %q: an article slug is lower-case words joined by -, such as returns-policy", slug)
+	u, err := kb.ArticleURL(cfg, slug, lang)
+	if err != nil {
+		return "", fmt.Errorf("{{kb %q}}: %w", slug, err)
 	}
-	base := strings.TrimRight(cfg.KB.BaseURL, "/")
-	if base == "" {
-		return "", fmt.Errorf("kb %q: the knowledge base has no address; set kb: base_url: in %s", slug, ticket.ConfigPath)
-	}
-	return base + "/" + slug + ".html", nil
+	return u, nil
 }
 
 var fieldRef = regexp.MustCompile(`\.Ticket\.Fields\.([A-Za-z0-9_]+)`)

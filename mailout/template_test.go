@@ -77,9 +77,9 @@ func TestTemplateVariables(t *testing.T) {
 		{src: "{{.Agent.Signature}}", agent: &Agent{Handle: "bob", Name: "Bob"}, want: "Bob\nAcme Support"},
 		{src: "{{.Desk.Name}}", want: "Acme Support"},
 		{src: "{{.Desk.Email}}", want: "support@acme.example"},
-		{src: `{{kb "returns-policy"}}`, want: "https://help.acme.example/returns-policy.html"},
-		{src: `{{kb "returns-policy"}}`, cfg: func(c *ticket.Config) { c.KB.BaseURL = "" }, wantErr: "set kb: base_url: in .ticket/config.yaml"},
-		{src: `{{kb "../etc"}}`, wantErr: `kb "../etc": an article slug is lower-case words`},
+		{src: `{{kb "returns-policy"}}`, want: "https://help.acme.example/en/returns-policy.html"},
+		{src: `{{kb "returns-policy"}}`, cfg: func(c *ticket.Config) { c.KB.BaseURL = "" }, wantErr: `line 1: {{kb "returns-policy"}}: kb: base_url is not set; add it to .ticket/config.yaml`},
+		{src: `{{kb "../etc"}}`, wantErr: `{{kb "../etc"}}: "../etc" is not an article slug`},
 		{src: "{{.Customer.Phone}}", wantErr: "there is no variable Phone"},
 		{src: "{{.Nope}}", wantErr: "there is no variable Nope"},
 		{src: "{{.Ticket.ID", wantErr: "x.md: line 2: unclosed action started at line 1"},
@@ -163,8 +163,8 @@ func TestDefaultTemplates(t *testing.T) {
 		"order-confirmation":    `no field "order"`,
 		"shipping-confirmation": `no field "order"`,
 		"review-request":        `no field "review_url"`,
-		"refund-policy":         "set kb: base_url:",
-		"terms":                 "set kb: base_url:",
+		"refund-policy":         "base_url is not set",
+		"terms":                 "base_url is not set",
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".md")
