@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ticketdesk/ticket/gitstore"
@@ -117,51 +119,43 @@ func (d *Desk) Lint(r gitstore.Reader) ([]Finding, error) {
 	mids := map[string][]seenAt{}   // Message-ID → where
 	attached := map[string]bool{}   // referenced attachment files
 	ticketDirs := map[string]bool{} // tickets/XY/ID of every ticket file
+	var paths []string
 	for _, f := range files {
-		p := f.Path
-		rel := d.rel(p)
-		id := lintTicketID(p)
-		if id == "" {
-			continue // an attachment or an unknown file; judged below
+		if lintTicketID(f.Path) != "" {
+			paths = append(paths, f.Path)
+			ticketDirs[strings.TrimSuffix(f.Path, ".md")] = true
 		}
-		ticketDirs[strings.TrimSuffix(p, ".md")] = true
-		raw, err := r.Read(p)
-		if err != nil {
-			return nil, err
+	}
+	results := make([]lintResult, len(paths))
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), 8) {
+		wg.Go(func() {
+			for i := range next {
+				results[i], errs[i] = d.lintFile(r, paths[i], present, cfg, now)
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, res := range results {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if want := ticket.Path(id); p != want {
-			out = append(out, Finding{File: rel, Severity: ticket.LintError,
-				Message: fmt.Sprintf("ticket file in the wrong place; move it to %s", d.rel(want))})
-		}
-		for _, c := range ticket.Credentials(string(raw)) {
-			out = append(out, Finding{File: rel, Line: c.Line, Severity: c.Severity, Message: c.Message})
-		}
-		t, err := ticket.ParseFile(rel, raw)
-		if err != nil {
-			out = append(out, FindingsOf(err, rel, ticket.LintError)...)
+		out = append(out, res.findings...)
+		if res.id == "" {
 			continue
 		}
-		if t.ID != id {
-			out = append(out, Finding{File: rel, Line: ticket.FrontMatterLine(raw, "id"), Severity: ticket.LintError,
-				Message: fmt.Sprintf("id %q does not match the file name %s; an id is the file's name (rename the file or fix the id)", t.ID, path.Base(p))})
+		ids[res.id] = append(ids[res.id], res.rel)
+		for _, m := range res.mids {
+			mids[m.id] = append(mids[m.id], seenAt{res.rel, m.line})
 		}
-		ids[t.ID] = append(ids[t.ID], rel)
-		for _, pr := range ticket.LintTicket(t, raw, cfg, now) {
-			out = append(out, Finding{File: rel, Line: pr.Line, Severity: pr.Severity, Message: pr.Message})
-		}
-		dir := path.Dir(p)
-		for i, e := range t.Entries {
-			if e.MessageID != "" {
-				mids[e.MessageID] = append(mids[e.MessageID], seenAt{rel, ticket.EntryLine(raw, i)})
-			}
-			for _, a := range e.Attachments {
-				ap := path.Join(dir, a)
-				attached[ap] = true
-				if !strings.HasPrefix(ap, ticket.TicketsDir+"/") || !present[ap] {
-					out = append(out, Finding{File: rel, Line: ticket.EntryLine(raw, i), Severity: ticket.LintError,
-						Message: fmt.Sprintf("entry %s references attachment %s, which does not exist; add the file or remove the reference", e.ID, a)})
-				}
-			}
+		for _, a := range res.attached {
+			attached[a] = true
 		}
 	}
 	for id, fs := range ids {
@@ -210,6 +204,75 @@ func (d *Desk) Lint(r gitstore.Reader) ([]Finding, error) {
 	}
 	SortFindings(out)
 	return out, nil
+}
+
+// lintResult is what lint learns from one ticket file.
+type lintResult struct {
+	rel      string
+	id       string // from the front matter; "" when the file does not parse
+	findings []Finding
+	mids     []struct {
+		id   string
+		line int
+	}
+	attached []string // desk paths of the attachments it references
+}
+
+// lintFile checks one ticket file on its own.
+func (d *Desk) lintFile(r gitstore.Reader, p string, present map[string]bool, cfg *ticket.Config, now time.Time) (lintResult, error) {
+	rel := d.rel(p)
+	res := lintResult{rel: rel}
+	add := func(line int, sev, format string, a ...any) {
+		res.findings = append(res.findings, Finding{File: rel, Line: line, Severity: sev, Message: fmt.Sprintf(format, a...)})
+	}
+	raw, err := r.Read(p)
+	if err != nil {
+		return res, err
+	}
+	id := lintTicketID(p)
+	if want := ticket.Path(id); p != want {
+		add(0, ticket.LintError, "ticket file in the wrong place; move it to %s", d.rel(want))
+	}
+	for _, c := range ticket.Credentials(string(raw)) {
+		add(c.Line, c.Severity, "%s", c.Message)
+	}
+	t, err := ticket.ParseFile(rel, raw)
+	if err != nil {
+		res.findings = append(res.findings, FindingsOf(err, rel, ticket.LintError)...)
+		return res, nil
+	}
+	res.id = t.ID
+	if t.ID != id {
+		add(ticket.FrontMatterLine(raw, "id"), ticket.LintError,
+			"id %q does not match the file name %s; an id is the file's name (rename the file or fix the id)", t.ID, path.Base(p))
+	}
+	for _, pr := range ticket.LintTicket(t, raw, cfg, now) {
+		add(pr.Line, pr.Severity, "%s", pr.Message)
+	}
+	lines := ticket.EntryLines(raw)
+	lineOf := func(i int) int {
+		if i < len(lines) {
+			return lines[i]
+		}
+		return 0
+	}
+	dir := path.Dir(p)
+	for i, e := range t.Entries {
+		if e.MessageID != "" {
+			res.mids = append(res.mids, struct {
+				id   string
+				line int
+			}{e.MessageID, lineOf(i)})
+		}
+		for _, a := range e.Attachments {
+			ap := path.Join(dir, a)
+			res.attached = append(res.attached, ap)
+			if !strings.HasPrefix(ap, ticket.TicketsDir+"/") || !present[ap] {
+				add(lineOf(i), ticket.LintError, "entry %s references attachment %s, which does not exist; add the file or remove the reference", e.ID, a)
+			}
+		}
+	}
+	return res, nil
 }
 
 // lintTicketID is the id of a file that is meant to be a ticket: an id

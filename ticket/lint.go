@@ -131,9 +131,16 @@ func FrontMatterLine(raw []byte, key string) int {
 // EntryLine is the 1-based line of the marker of entry n (from 0) in a
 // ticket file, or 0 when there is no such entry.
 func EntryLine(raw []byte, n int) int {
-	if n < 0 {
-		return 0
+	if lines := EntryLines(raw); n >= 0 && n < len(lines) {
+		return lines[n]
 	}
+	return 0
+}
+
+// EntryLines are the 1-based lines of the entry markers of a ticket file,
+// in order.
+func EntryLines(raw []byte) []int {
+	var out []int
 	inBody, fences := false, 0
 	for i, l := range strings.Split(string(raw), "\n") {
 		l = strings.TrimRight(l, "\r")
@@ -145,28 +152,39 @@ func EntryLine(raw []byte, n int) int {
 			continue
 		}
 		if isMarker(l) {
-			if n == 0 {
-				return i + 1
-			}
-			n--
+			out = append(out, i+1)
 		}
 	}
-	return 0
+	return out
 }
 
-// A credential pattern and what to call what it found.
+// A credential pattern, what to call what it found, and the text one of
+// which a line must hold before the expression is tried (lower case when
+// fold is set), so that most lines cost a substring search, not a regexp.
 type credentialPattern struct {
-	re   *regexp.Regexp
-	what string
+	re      *regexp.Regexp
+	what    string
+	needles []string
+	fold    bool
 }
 
 var credentialPatterns = []credentialPattern{
-	{regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`), "a private key"},
-	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key id"},
-	{regexp.MustCompile(`\bxox[bpoasr]-[0-9A-Za-z-]{10,}`), "a Slack token"},
-	{regexp.MustCompile(`\bgh[pousr]_[0-9A-Za-z]{36,}\b`), "a GitHub token"},
-	{regexp.MustCompile(`(?i)\b(password|passwd|passphrase|pwd)\b["']?\s*[:=]\s*["']?[^\s"']{4,}`), "a password"},
-	{regexp.MustCompile(`(?i)(token|secret|api[_-]?key|access[_-]?key)["']?\s*[:=]\s*["']?([0-9a-f]{32,}|[A-Za-z0-9+/_-]{24,}={0,2})`), "a secret token or API key"},
+	{regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`), "a private key", []string{"PRIVATE KEY-----"}, false},
+	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key id", []string{"AKIA", "ASIA"}, false},
+	{regexp.MustCompile(`\bxox[bpoasr]-[0-9A-Za-z-]{10,}`), "a Slack token", []string{"xox"}, false},
+	{regexp.MustCompile(`\bgh[pousr]_[0-9A-Za-z]{36,}\b`), "a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, false},
+	{regexp.MustCompile(`(?i)\b(password|passwd|passphrase|pwd)\b["']?\s*[:=]\s*["']?[^\s"']{4,}`), "a password", []string{"passw", "passphrase", "pwd"}, true},
+	{regexp.MustCompile(`(?i)(token|secret|api[_-]?key|access[_-]?key)["']?\s*[:=]\s*["']?([0-9a-f]{32,}|[A-Za-z0-9+/_-]{24,}={0,2})`), "a secret token or API key",
+		[]string{"token", "secret", "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey"}, true},
+}
+
+func containsAny(s string, needles []string) bool {
+	for _, n := range needles {
+		if strings.Contains(s, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // Credentials reports the lines of text that look like a credential: a
@@ -174,10 +192,29 @@ var credentialPatterns = []credentialPattern{
 // long hex or base64 secret after token, secret or api_key. The findings
 // never repeat the secret.
 func Credentials(text string) []LintProblem {
+	lower := strings.ToLower(text)
+	var active []credentialPattern
+	for _, p := range credentialPatterns {
+		in := text
+		if p.fold {
+			in = lower
+		}
+		if containsAny(in, p.needles) {
+			active = append(active, p)
+		}
+	}
+	if len(active) == 0 {
+		return nil
+	}
 	var out []LintProblem
+	lowerLines := strings.Split(lower, "\n")
 	for i, l := range strings.Split(text, "\n") {
-		for _, p := range credentialPatterns {
-			if p.re.MatchString(l) {
+		for _, p := range active {
+			in := l
+			if p.fold && i < len(lowerLines) {
+				in = lowerLines[i]
+			}
+			if containsAny(in, p.needles) && p.re.MatchString(l) {
 				out = append(out, LintProblem{Line: i + 1, Severity: LintWarning,
 					Message: fmt.Sprintf("this line looks like %s; remove it from the file (and its git history) and replace the credential", p.what)})
 				break
