@@ -226,3 +226,26 @@ func TestCustomerOf(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTemplate: any file either fails to parse with an error naming it, or
+// parses and renders (or fails to render) without panicking; a rendered text
+// never holds "<no value>".
+func FuzzTemplate(f *testing.F) {
+	f.Add("---\nsubject: s {{.Ticket.ID}}\ndescription: d\n---\nHello {{.Customer.FirstName}}\n")
+	f.Add("{{.Ticket.Fields.order}} {{kb \"terms\"}} {{index .Ticket.Fields \"x\"}}")
+	f.Add("---\n---\n{{range .Ticket.Fields}}{{.}}{{end}}")
+	f.Add("{{template \"x\"}}{{define \"x\"}}{{.Nope}}{{end}}")
+	f.Fuzz(func(t *testing.T, src string) {
+		tpl, err := ParseTemplate("f", "f.md", []byte(src))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.md") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		r, err := tpl.Render(testConfig(), NewData(testConfig(), testTicket(), alice))
+		if err == nil && strings.Contains(r.Body+r.Subject, "<no value>") {
+			t.Fatalf("rendered a hole: %q", r.Body)
+		}
+	})
+}
