@@ -19,8 +19,8 @@ func newOutboxCmd(app *App) *cobra.Command {
 		Long: `Every outgoing mail is written to the outbox before it is sent: one file per
 message under the git dir (.git/ticket/outbox), never committed. A mail
 whose sending failed stays there with the error until "ticket outbox send
---retry" delivers it; nothing is lost and nothing is sent twice. See
-docs/replies.md.`,
+--retry" delivers it: nothing is lost, and a mail the server accepted is never
+sent again. See docs/replies.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
