@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // fastFrontMatter reads the front matter people and `ticket kb` usually
@@ -77,7 +78,7 @@ func fastFrontMatter(fm string) (frontMatter, bool) {
 
 // plainScalar reports whether YAML reads s as exactly this string.
 func plainScalar(s string) bool {
-	if s == "" || s != strings.TrimSpace(s) || strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`") {
+	if s == "" || !utf8.ValidString(s) || s != strings.TrimSpace(s) || strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`") {
 		return false
 	}
 	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") || strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f || r == 0xfeff }) {
@@ -101,7 +102,7 @@ func flowList(s string) ([]string, bool) {
 	}
 	inner := strings.TrimSpace(s[1 : len(s)-1])
 	if inner == "" {
-		return nil, true
+		return []string{}, true // as YAML reads []
 	}
 	var out []string
 	for _, it := range strings.Split(inner, ",") {
