@@ -262,7 +262,11 @@ func (s *site) canonical(rel string) string {
 
 func (s *site) item(from string, i int) Item {
 	a := s.articles[i]
-	return Item{Href: up(from) + s.articlePath(a), Title: a.Title, Summary: s.summary(i), Lang: a.Language, Updated: a.Updated.Format("2006-01-02")}
+	it := Item{Href: up(from) + s.articlePath(a), Title: a.Title, Summary: s.summary(i), Lang: a.Language}
+	if !a.Updated.IsZero() {
+		it.Updated = a.Updated.Format("2006-01-02")
+	}
+	return it
 }
 
 func (s *site) items(from string, idx []int) []Item {
