@@ -194,14 +194,19 @@ func listWorktree(root string) ([]key, error) {
 }
 
 func listShard(base, shard string) ([]key, error) {
-	dir := filepath.Join(base, shard)
-	ents, err := os.ReadDir(dir)
+	f, err := os.Open(filepath.Join(base, shard))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, err
 	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
 	var out []key
 	for _, e := range ents {
 		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".md") {
@@ -211,19 +216,14 @@ func listShard(base, shard string) ([]key, error) {
 		if ticket.IDFromPath(p) == "" {
 			continue
 		}
-		fi, err := os.Lstat(filepath.Join(dir, e.Name()))
+		k := key{path: p}
+		ok, err := lstatAt(f, e.Name(), &k)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue // removed while listing
-			}
 			return nil, err
 		}
-		if !fi.Mode().IsRegular() {
-			continue
+		if ok {
+			out = append(out, k)
 		}
-		k := key{path: p}
-		statKey(fi, &k)
-		out = append(out, k)
 	}
 	return out, nil
 }
