@@ -49,3 +49,33 @@ for n in ${SIZES:-10000 100000}; do
 	row "git ls-files (floor)" "git ls-files tickets >/dev/null" "true"
 	cd "$root"
 done
+
+# The derived index and search (docs/search.md), against ripgrep reading the
+# same files (grep -rl when rg is not installed; the row then says grep).
+rowp() { # label prepare ours reference
+	ours=$(benchtime -runs "$runs" -prepare "$2" -label "$1" -- "$3")
+	ref=$(benchtime -runs "$runs" -label ref -- "$4")
+	printf '%s\t%s\n' "$ours" "$ref" | awk -F'\t' -v n="$n" -v cmd="$3" -v refcmd="$4" '{
+		printf "| %s | %s | `%s` %.3f s | `%s` %.3f s | %.2f× | %s MB |\n", n, $1, cmd, $2, refcmd, $7, $2/$7, $5 }'
+}
+if command -v rg >/dev/null 2>&1; then grepl="rg -l"; else grepl="grep -rl"; fi
+word=${SEARCH_WORD:-damage}
+for n in ${SIZES:-10000 100000}; do
+	d="$out/desk$n"
+	cd "$d"
+	base=$(git rev-parse HEAD)
+	row "list --json, index warm" "ticket list --json >/dev/null" "$grepl 'status: open' tickets >/dev/null"
+	rowp "list --json, index cold" "rm -rf .git/ticket/index" "ticket list --json >/dev/null" "$grepl 'status: open' tickets >/dev/null"
+	# A commit changing 100 tickets, then pulled into a warm work tree.
+	git checkout -q -B bench-pull "$base"
+	git ls-files tickets | awk -v s=$((n / 100)) 'NR % s == 1' | head -100 | xargs sed -i 's/^title: /title: Re: /'
+	git commit -q -a -m 'bench: 100 changed tickets'
+	git checkout -q - 2>/dev/null || git checkout -q "$base"
+	rowp "list --json after pulling 100 changed tickets" "git reset -q --hard $base && ticket list >/dev/null && git pull -q --ff-only . bench-pull" \
+		"ticket list --json >/dev/null" "$grepl 'status: open' tickets >/dev/null"
+	git reset -q --hard "$base"
+	ticket search "$word" >/dev/null
+	row "search $word, index warm" "ticket search $word --json >/dev/null" "$grepl $word tickets >/dev/null"
+	row "report --since 90d" "ticket report --since 90d >/dev/null" "ticket list --json --all >/dev/null"
+	cd "$root"
+done
