@@ -443,6 +443,9 @@ func readSources(app *App, kind string, args []string, o *importOptions, add fun
 	switch kind {
 	case "eml":
 		if len(args) == 0 {
+			if app.InTTY {
+				return usageErrorf("ticket import eml reads a message on standard input; pipe one in or name FILEs")
+			}
 			args = []string{"-"}
 		}
 		for _, a := range args {
