@@ -68,7 +68,7 @@ for n in ${SIZES:-10000 100000}; do
 	rowp "list --json, index cold" "rm -rf .git/ticket/index" "ticket list --json >/dev/null" "$grepl 'status: open' tickets >/dev/null"
 	# A commit changing 100 tickets, then pulled into a warm work tree.
 	git checkout -q -B bench-pull "$base"
-	git ls-files tickets | awk -v s=$((n / 100)) 'NR % s == 1' | head -100 | xargs sed -i 's/^title: /title: Re: /'
+	git ls-files tickets | awk -v s=$((n / 100)) 'NR % s == 1' | head -100 | xargs sed -i '$a One more line from the customer.'
 	git commit -q -a -m 'bench: 100 changed tickets'
 	git checkout -q - 2>/dev/null || git checkout -q "$base"
 	rowp "list --json after pulling 100 changed tickets" "git reset -q --hard $base && ticket list >/dev/null && git pull -q --ff-only . bench-pull" \
