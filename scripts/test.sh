@@ -5,17 +5,22 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-need_browser() {
-	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1
-}
-if ! need_browser && [ -d kb ] ; then
+# The browser tests (knowledge base, report) need Debian's chromium, and
+# fonts for Korean, Thai and other scripts so screenshots are readable.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+[ -d /usr/share/fonts/opentype/noto ] || [ -d /usr/share/fonts/truetype/noto ] || missing="$missing fonts-noto-cjk"
+[ -d /usr/share/fonts/truetype/tlwg ] || missing="$missing fonts-thai-tlwg"
+if [ -n "$missing" ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "installing chromium for the browser tests"
+		echo "installing for the browser tests:$missing"
 		apt-get update -qq >/dev/null
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-	else
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	elif echo "$missing" | grep -q chromium; then
 		echo "chromium is missing: install it (apt-get install chromium) for the browser tests" >&2
 		exit 1
+	else
+		echo "warning: fonts missing ($missing); screenshots of Korean and Thai text show boxes" >&2
 	fi
 fi
 
