@@ -432,14 +432,20 @@ func importSources(app *App, im *mailin.Importer, kind string, args []string, o 
 		par.Add(raw, src)
 		return nil
 	}
-	err := readSources(app, kind, args, o, add, bar)
+	// mbox files stay open until every message is filed: a message without
+	// a Date reads its From_ line's date then.
+	var open []io.Closer
+	err := readSources(app, kind, args, o, add, bar, func(c io.Closer) { open = append(open, c) })
 	if perr := par.Close(); err == nil {
 		err = perr
+	}
+	for _, c := range open {
+		c.Close()
 	}
 	return err
 }
 
-func readSources(app *App, kind string, args []string, o *importOptions, add func([]byte, mailin.Source) error, bar *importBar) error {
+func readSources(app *App, kind string, args []string, o *importOptions, add func([]byte, mailin.Source) error, bar *importBar, keep func(io.Closer)) error {
 	switch kind {
 	case "eml":
 		if len(args) == 0 {
@@ -466,18 +472,20 @@ func readSources(app *App, kind string, args []string, o *importOptions, add fun
 			}
 		}
 	case "mbox":
+		var base int64
 		for _, a := range args {
 			f, err := os.Open(a)
 			if err != nil {
 				return withHint(fmt.Errorf("mbox %w", err), "nothing was imported")
 			}
-			var base int64
-			bar.file(f)
 			err = importers.ReadMbox(f, func(raw []byte, n int, off int64) error {
 				bar.at(base + off)
-				return add(raw, mailin.Source{Name: fmt.Sprintf("%s: message %d at offset %d", a, n, off)})
+				return add(raw, mailin.Source{Name: fmt.Sprintf("%s: message %d at offset %d", a, n, off), Envelope: fromLine(f, off)})
 			})
-			f.Close()
+			keep(f)
+			if fi, serr := f.Stat(); serr == nil {
+				base += fi.Size()
+			}
 			if err != nil {
 				return withHint(fmt.Errorf("%s: %w", a, err), "nothing was imported; fix the file and run the import again")
 			}
@@ -526,6 +534,19 @@ func retryQuarantine(app *App, im *mailin.Importer, qdir string, record func(mai
 		record(r)
 	}
 	return nil
+}
+
+// fromLine reads, when asked, the date of the From_ line at off.
+func fromLine(f *os.File, off int64) func() time.Time {
+	return func() time.Time {
+		buf := make([]byte, 256)
+		n, _ := f.ReadAt(buf, off)
+		line := string(buf[:n])
+		if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+			line = line[:i]
+		}
+		return mailin.FromLineTime(line)
+	}
 }
 
 // maildirDelivered is a Maildir file's delivery time: the seconds at the
@@ -610,8 +631,6 @@ func (a *App) importProgress(kind string, args []string) *importBar {
 		progressbar.OptionSetItsString("msg"), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	return b
 }
-
-func (b *importBar) file(*os.File) {}
 
 func (b *importBar) at(off int64) {
 	if b.bar != nil && b.total > 0 {

@@ -24,6 +24,9 @@ const QuarantineDir = ".ticket/quarantine"
 type Source struct {
 	Name      string    // "FILE", "mbox FILE message 3 at offset 1200", "standard input"
 	Delivered time.Time // delivery time when known (Maildir file name or mtime), else zero
+	// Envelope, when set, reads the delivery time lazily (the date of an
+	// mbox From_ line); it is asked only for messages without a Date.
+	Envelope func() time.Time
 }
 
 // Options shape an import run.
@@ -188,6 +191,9 @@ func (im *Importer) file(m *importers.Message, src Source) (Result, error) {
 	at := m.Date
 	if at.IsZero() {
 		at = src.Delivered
+	}
+	if at.IsZero() && src.Envelope != nil {
+		at = src.Envelope()
 	}
 	if at.IsZero() {
 		at = im.opt.Now
@@ -434,4 +440,32 @@ func (im *Importer) sortedChanged() []string {
 	ids := slices.Clone(im.order)
 	slices.Sort(ids)
 	return ids
+}
+
+// FromLineTime reads the date of an mbox From_ line ("From addr Thu Oct  1
+// 08:00:00 2026", asctime with an optional zone or year-first variants);
+// zero when there is none.
+func FromLineTime(line string) time.Time {
+	line = strings.TrimSpace(strings.TrimRight(line, "\r\n"))
+	rest, ok := strings.CutPrefix(line, "From ")
+	if !ok {
+		return time.Time{}
+	}
+	// Skip the envelope sender (which may be quoted and hold spaces).
+	if i := strings.IndexByte(rest, ' '); i >= 0 {
+		rest = strings.TrimSpace(rest[i+1:])
+	} else {
+		return time.Time{}
+	}
+	fields := strings.Fields(rest)
+	for _, layout := range []string{time.ANSIC, "Mon Jan _2 15:04:05 MST 2006", "Mon Jan _2 15:04:05 -0700 2006", "Mon Jan _2 15:04 2006"} {
+		n := len(strings.Fields(layout))
+		if len(fields) < n {
+			continue
+		}
+		if t, err := time.Parse(layout, strings.Join(fields[:n], " ")); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
 }
