@@ -30,25 +30,14 @@ import (
 //	$WORK/delivered/  every accepted message as N.eml, its envelope as N.env
 //	$WORK/smtp-refuse if this file exists, its first line ("451 4.3.0 busy")
 //	                  is the server's answer to every message
-//	smtpd             "sh": scripts start with [!exec:$smtpd] skip, so that
-//	                  TestScripts, which has no server, skips them
 //
+// They live in testdata/mail, apart from the stories of TestScripts, which
+// have no server.
 // The server accepts AUTH PLAIN for user alice with password s3cret and
 // records the user in N.env.
 func TestMailScripts(t *testing.T) {
-	var files []string
-	for _, pat := range []string{"reply_*.txtar", "outbox_*.txtar"} {
-		m, err := filepath.Glob(filepath.Join("testdata", "script", pat))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Skip("no mail scripts")
-	}
 	testscript.Run(t, testscript.Params{
-		Files:               files,
+		Dir:                 filepath.Join("testdata", "mail"),
 		UpdateScripts:       *updateScripts,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
@@ -62,7 +51,6 @@ func TestMailScripts(t *testing.T) {
 			env.Defer(srv.close)
 			env.Setenv("TICKET_SMTP_URL", "smtp://"+srv.addr+"?tls=none")
 			env.Setenv("SMTP_ADDR", srv.addr)
-			env.Setenv("smtpd", "sh")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
