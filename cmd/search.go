@@ -97,18 +97,22 @@ func runSearch(app *App, o searchOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := openSynced(d.Index(), ls, lo.Ref != "")
+	ix := d.Index()
+	var hits []index.Hit
+	for attempt := 0; ; attempt++ {
+		hits, err = searchStore(ix, ls, lo.Ref != "", terms)
+		if err == nil || attempt == 1 {
+			break
+		}
+		// A damaged store is derived data: throw it away and build it again.
+		ix.ResetSearch(lo.Ref != "")
+	}
 	if err != nil {
 		return err
 	}
-	defer store.Close()
 	byPath := make(map[string]*desk.Loaded, len(ls))
 	for _, l := range ls {
 		byPath[l.Path] = l.Loaded
-	}
-	hits, err := store.Search(terms)
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
 	}
 	now := app.Now()
 	st := app.style()
@@ -186,4 +190,17 @@ func syncSearch(ix *index.Index, ls []desk.Loadable, ref bool) error {
 		return err
 	}
 	return s.Close()
+}
+
+func searchStore(ix *index.Index, ls []desk.Loadable, ref bool, terms []string) ([]index.Hit, error) {
+	store, err := openSynced(ix, ls, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	hits, err := store.Search(terms)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return hits, nil
 }
