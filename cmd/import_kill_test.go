@@ -170,7 +170,8 @@ func TestImportSurvivesKill(t *testing.T) {
 		killed := errors.As(err, &ee) && !ee.Exited()
 		git(t, dir, "fsck", "--no-progress")
 
-		e.run(t, dir, "import", "mbox", mbox)
+		rerun := e.run(t, dir, "import", "mbox", mbox)
+		recovered := strings.Contains(rerun, "finished an import that was interrupted")
 		clean(t, dir)
 		gotTickets, gotMsgs := census(t, dir)
 		if gotTickets != wantTickets || gotMsgs != n {
@@ -180,7 +181,7 @@ func TestImportSurvivesKill(t *testing.T) {
 		if logs := strings.Count(git(t, dir, "log", "--format=%s"), "import mbox"); logs != 1 {
 			t.Fatalf("run %d: %d import commits, want 1", i, logs)
 		}
-		t.Logf("run %d: killed=%v after %v of %v", i, killed, delay.Round(time.Millisecond), full.Round(time.Millisecond))
+		t.Logf("run %d: killed=%v after %v of %v; rerun finished a journal: %v", i, killed, delay.Round(time.Millisecond), full.Round(time.Millisecond), recovered)
 	}
 }
 
