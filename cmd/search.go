@@ -110,16 +110,21 @@ func runSearch(app *App, o searchOptions) error {
 	if err != nil {
 		return err
 	}
-	byPath := make(map[string]*desk.Loaded, len(ls))
+	byPath := make(map[string]desk.Loadable, len(ls))
 	for _, l := range ls {
-		byPath[l.Path] = l.Loaded
+		byPath[l.Path] = l
 	}
 	now := app.Now()
 	st := app.style()
 	var rows []searchJSON
 	for _, h := range hits {
-		l := byPath[h.Path]
-		if l == nil {
+		lb, found := byPath[h.Path]
+		if !found {
+			continue
+		}
+		l, err := lb.Load()
+		if err != nil {
+			app.warnf("%v", err)
 			continue
 		}
 		ok, err := f.Match(l.Ticket, now)
@@ -175,7 +180,13 @@ func openSynced(ix *index.Index, ls []desk.Loadable, ref bool) (*index.SearchSto
 	}
 	docs := make([]index.SearchDoc, len(ls))
 	for i, l := range ls {
-		docs[i] = index.SearchDoc{Path: l.Path, Key: l.Key, Ticket: l.Ticket}
+		docs[i] = index.SearchDoc{Path: l.Path, Key: l.Key, Load: func() (*ticket.Ticket, error) {
+			x, err := l.Load()
+			if err != nil {
+				return nil, err
+			}
+			return x.Ticket, nil
+		}}
 	}
 	if _, err := store.Sync(docs); err != nil {
 		store.Close()

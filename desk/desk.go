@@ -107,7 +107,7 @@ func ticketFiles(r gitstore.Reader, shard string) ([]gitstore.FileInfo, error) {
 // written, in the work tree or at a ref alike.
 func (d *Desk) LoadAll(r gitstore.Reader, warn func(error)) ([]*Loaded, error) {
 	if !noIndex() {
-		res, ok, err := d.loadIndexed(r)
+		res, ok, err := d.loadIndexed(r, false)
 		if err != nil {
 			return nil, err
 		}

@@ -35,8 +35,9 @@ func (d *Desk) isWorktree(r gitstore.Reader) bool {
 
 // loadIndexed loads every ticket through the index. ok is false when r is a
 // reader the index does not know; the caller then reads the files.
-func (d *Desk) loadIndexed(r gitstore.Reader) (res []index.Result, ok bool, err error) {
+func (d *Desk) loadIndexed(r gitstore.Reader, lazy bool) (res []index.Result, ok bool, err error) {
 	ix := d.Index()
+	ix.Lazy = lazy
 	switch {
 	case d.isWorktree(r):
 		res, _, err = ix.Worktree(d.parser())
@@ -61,33 +62,44 @@ func (d *Desk) loadIndexed(r gitstore.Reader) (res []index.Result, ok bool, err 
 	return res, true, nil
 }
 
-// Loadable is a ticket as a search sees it: the ticket and the key of the
-// file content it came from.
+// Loadable is a ticket file as a search sees it: where it is, a key that
+// changes with its content, and the ticket, decoded only when asked for.
 type Loadable struct {
-	*Loaded
-	Key string
+	Path string
+	Key  string
+	d    *Desk
+	res  *index.Result
 }
 
-// LoadKeyed is LoadAll that also returns, for each ticket, a key that
-// changes whenever its file does (for the search store).
+// Load decodes the ticket; an error says why the file cannot be used.
+func (l Loadable) Load() (*Loaded, error) {
+	t, err := l.res.Load()
+	if err != nil {
+		return nil, err
+	}
+	return l.d.checkLoaded(index.Result{Path: l.Path, Ticket: t})
+}
+
+// LoadKeyed lists every ticket file through the index without decoding
+// the tickets (for search). Files that do not parse are reported to warn and
+// left out.
 func (d *Desk) LoadKeyed(r gitstore.Reader, warn func(error)) ([]Loadable, error) {
-	res, ok, err := d.loadIndexed(r)
+	res, ok, err := d.loadIndexed(r, true)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, fmt.Errorf("this reader cannot be searched; search the work tree or a ref")
 	}
-	var out []Loadable
-	for _, x := range res {
-		l, err := d.checkLoaded(x)
-		if err != nil {
+	out := make([]Loadable, 0, len(res))
+	for i := range res {
+		if res[i].Err != nil {
 			if warn != nil {
-				warn(err)
+				warn(res[i].Err)
 			}
 			continue
 		}
-		out = append(out, Loadable{Loaded: l, Key: x.Key})
+		out = append(out, Loadable{Path: res[i].Path, Key: res[i].Key, d: d, res: &res[i]})
 	}
 	return out, nil
 }

@@ -22,6 +22,9 @@ type Index struct {
 	dir  string // <gitdir>/ticket/index
 	tag  string // names this desk's files, for desks in a folder of a repository
 	root string // the desk folder on disk
+	// Lazy leaves tickets undecoded until Result.Load asks, for callers
+	// such as search that need only a few of them.
+	Lazy bool
 }
 
 // Open returns the index of the desk in folder root of the repository whose
@@ -59,6 +62,23 @@ type Result struct {
 	// Key changes whenever the file's content does: the blob id at a
 	// ref, a checksum and size in the work tree.
 	Key string
+
+	from *indexFile // where a lazy result decodes from
+	rec  int
+}
+
+// Load returns the ticket, decoding it from the index when the load was
+// lazy.
+func (r *Result) Load() (*ticket.Ticket, error) {
+	if r.Ticket != nil || r.Err != nil || r.from == nil {
+		return r.Ticket, r.Err
+	}
+	t, err := r.from.decode(&r.from.records[r.rec])
+	if err != nil {
+		err = errors.New(r.Path + ": " + err.Error() + "; run `ticket index --rebuild`")
+	}
+	r.Ticket, r.Err = t, err
+	return t, err
 }
 
 // Stats says what a load did.
@@ -326,6 +346,15 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 
 func (ix *Index) decodeAll(f *indexFile, hit []int, out []Result) {
 	n := len(hit)
+	if ix.Lazy {
+		for i := range out {
+			if hit[i] >= 0 && out[i].Err == nil {
+				out[i].from, out[i].rec = f, hit[i]
+				out[i].Key = f.records[hit[i]].contentKey()
+			}
+		}
+		return
+	}
 	w := workers()
 	var wg sync.WaitGroup
 	for g := range w {

@@ -32,9 +32,11 @@ func (ix *Index) searchRefFile() string { return filepath.Join(ix.dir, ix.tag+".
 
 // SearchDoc is one ticket to keep searchable.
 type SearchDoc struct {
-	Path   string
-	Key    string // Result.Key: the doc is re-indexed when it changes
-	Ticket *ticket.Ticket
+	Path string
+	Key  string // Result.Key: the doc is re-indexed when it changes
+	// Load returns the ticket; it is called only for docs whose key
+	// changed.
+	Load func() (*ticket.Ticket, error)
 }
 
 // Hit is one ticket matching a search, best first.
@@ -232,11 +234,17 @@ func (s *SearchStore) sync(docs []SearchDoc) (int, error) {
 				return 0, err
 			}
 		}
+		t, err := d.Load()
+		if err != nil {
+			// Broken files are reported by the caller's load; leave
+			// them out and try again next time.
+			continue
+		}
 		var id int64
 		if err := upDoc.QueryRow(d.Path, d.Key).Scan(&id); err != nil {
 			return 0, err
 		}
-		title, people, tags, body := searchText(d.Ticket)
+		title, people, tags, body := searchText(t)
 		if _, err := ins.Exec(id, fold(title, nil), fold(people, nil), fold(tags, nil), fold(body, nil)); err != nil {
 			return 0, err
 		}

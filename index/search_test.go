@@ -15,14 +15,18 @@ func TestSearchLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	docs := []SearchDoc{
-		{Path: "en", Key: "1", Ticket: sampleTicket("aaaaa1", "Refund for order 5521", "The blue kettle arrived broken, I want my money back.")},
-		{Path: "ko", Key: "1", Ticket: sampleTicket("aaaaa2", "주문 취소", "안녕하세요, 주문번호 1105 를 취소하고 싶습니다. 환불은 언제 되나요?")},
-		{Path: "th", Key: "1", Ticket: sampleTicket("aaaaa3", "สินค้าเสียหาย", "ฉันยังไม่ได้รับสินค้าที่สั่งซื้อเมื่อสัปดาห์ที่แล้ว")},
-		{Path: "tr", Key: "1", Ticket: sampleTicket("aaaaa4", "İstanbul teslimatı", "Siparişim İSTANBUL deposunda bekliyor, Çağrı Bey aradı.")},
-		{Path: "de", Key: "1", Ticket: sampleTicket("aaaaa5", "Lieferung", "Grüße von Jürgen Müller aus der Straße.")},
+	doc := func(path string, t *ticket.Ticket) SearchDoc {
+		return SearchDoc{Path: path, Key: "1", Load: func() (*ticket.Ticket, error) { return t, nil }}
 	}
-	docs[4].Ticket.Customer = "juergen@example.de"
+	de := sampleTicket("aaaaa5", "Lieferung", "Grüße von Jürgen Müller aus der Straße.")
+	de.Customer = "juergen@example.de"
+	docs := []SearchDoc{
+		doc("en", sampleTicket("aaaaa1", "Refund for order 5521", "The blue kettle arrived broken, I want my money back.")),
+		doc("ko", sampleTicket("aaaaa2", "주문 취소", "안녕하세요, 주문번호 1105 를 취소하고 싶습니다. 환불은 언제 되나요?")),
+		doc("th", sampleTicket("aaaaa3", "สินค้าเสียหาย", "ฉันยังไม่ได้รับสินค้าที่สั่งซื้อเมื่อสัปดาห์ที่แล้ว")),
+		doc("tr", sampleTicket("aaaaa4", "İstanbul teslimatı", "Siparişim İSTANBUL deposunda bekliyor, Çağrı Bey aradı.")),
+		doc("de", de),
+	}
 	if n, err := s.Sync(docs); err != nil || n != 5 {
 		t.Fatalf("sync: %d, %v", n, err)
 	}
@@ -66,7 +70,7 @@ func TestSearchLanguages(t *testing.T) {
 		}
 	}
 	// An edit is picked up, a removal too.
-	docs[0].Ticket = sampleTicket("aaaaa1", "Refund", "The red toaster.")
+	docs[0] = doc("en", sampleTicket("aaaaa1", "Refund", "The red toaster."))
 	docs[0].Key = "2"
 	if n, _ := s.Sync(docs[:4]); n != 1 {
 		t.Fatalf("sync after edit wrote %d", n)
