@@ -59,7 +59,8 @@ rowp() { # label prepare ours reference
 		printf "| %s | %s | `%s` %.3f s | `%s` %.3f s | %.2f× | %s MB |\n", n, $1, cmd, $2, refcmd, $7, $2/$7, $5 }'
 }
 if command -v rg >/dev/null 2>&1; then grepl="rg -l"; else grepl="grep -rl"; fi
-word=${SEARCH_WORD:-damage}
+word=${SEARCH_WORD:-damage} # in about half the tickets
+rare=${SEARCH_RARE:-5521}   # an order number, in a few dozen
 for n in ${SIZES:-10000 100000}; do
 	d="$out/desk$n"
 	cd "$d"
@@ -76,6 +77,7 @@ for n in ${SIZES:-10000 100000}; do
 	git reset -q --hard "$base"
 	ticket search "$word" >/dev/null
 	row "search $word, index warm" "ticket search $word --json >/dev/null" "$grepl $word tickets >/dev/null"
+	row "search $rare, index warm" "ticket search $rare --json >/dev/null" "$grepl $rare tickets >/dev/null"
 	row "report --since 90d" "ticket report --since 90d >/dev/null" "ticket list --json --all >/dev/null"
 	cd "$root"
 done
