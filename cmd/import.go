@@ -351,8 +351,11 @@ func flushAutoreplies(app *App, d *desk.Desk, save desk.SaveOptions) {
 		return
 	}
 	outs, err := mailout.Flush(d, sender, mailout.FlushOptions{
-		Save: mailout.SaveOptions{Author: save.Author, NoCommit: save.NoCommit},
-		Warn: func(e error) { app.warnf("%v", e) },
+		// The import still holds the desk lock: record outcomes under it
+		// rather than waiting for it.
+		DeskLocked: true,
+		Save:       mailout.SaveOptions{Author: save.Author, NoCommit: save.NoCommit},
+		Warn:       func(e error) { app.warnf("%v", e) },
 	})
 	if err != nil {
 		app.warnf("automatic replies stay in the outbox: %v", err)
