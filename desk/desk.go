@@ -19,6 +19,9 @@ type Desk struct {
 	Store  *gitstore.Store
 	Config *ticket.Config
 	Now    func() time.Time
+
+	rulesMu  sync.Mutex
+	compiled *deskRules // rules, calendars and SLA conditions, built once
 }
 
 // Open finds the desk enclosing dir and reads its configuration.

@@ -51,15 +51,13 @@ type deskRules struct {
 	business *ticket.BusinessCalendar
 }
 
-// compiled holds one deskRules per open desk, so a batch of tickets (an
-// import, rules apply) compiles the rules once.
-var compiled sync.Map // *Desk → *deskRules
-
+// rules returns the desk's compiled rules, built once per configuration so
+// a batch of tickets (an import, rules apply) compiles them once.
 func (d *Desk) rules() *deskRules {
-	if v, ok := compiled.Load(d); ok {
-		if r := v.(*deskRules); r.cfg == d.Config {
-			return r
-		}
+	d.rulesMu.Lock()
+	defer d.rulesMu.Unlock()
+	if r := d.compiled; r != nil && r.cfg == d.Config {
+		return r
 	}
 	r := &deskRules{cfg: d.Config, cals: map[string]*ticket.BusinessCalendar{}, calErrs: map[string]error{}}
 	r.engine, r.err = ticket.NewRuleEngine(d.Config)
@@ -71,7 +69,7 @@ func (d *Desk) rules() *deskRules {
 	if d.Config.BusinessHours != "" {
 		r.business, _ = r.calendar(d.Config.BusinessHours)
 	}
-	compiled.Store(d, r)
+	d.compiled = r
 	return r
 }
 
