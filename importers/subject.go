@@ -30,6 +30,14 @@ func stripPrefixes(s string) string {
 // SubjectTag extracts a ticket id tag "[#7kq2m9]" from a subject after
 // stripping reply and forward prefixes. The id is returned lower-cased.
 func SubjectTag(subject string) (id string, ok bool) {
+	// Control characters count as spaces here: a tag split by one, such as
+	// "[#0\x000]", is not a tag once they are dropped.
+	subject = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, subject)
 	s := stripPrefixes(sanitizeLine(subject, 0))
 	m := ticketTagRe.FindStringSubmatch(s)
 	if m == nil {
