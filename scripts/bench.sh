@@ -5,6 +5,7 @@
 #
 #   sh scripts/bench.sh            # 10000 and 100000 tickets
 #   SIZES=10000 RUNS=3 sh scripts/bench.sh
+#   PARTS="core index" sh scripts/bench.sh   # only some parts: core, index, sync
 #
 # Generated desks are cached in bench/out/ (not committed).
 set -eu
@@ -20,6 +21,8 @@ export PATH
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@shop.example GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@shop.example
 export TICKET_NOW=2026-11-20T12:00:00Z
 runs=${RUNS:-5}
+parts=${PARTS:-core index sync}
+part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
 row() { # label ours reference
 	ours=$(benchtime -runs "$runs" -label "$1" -- "$2")
@@ -30,7 +33,7 @@ row() { # label ours reference
 
 echo "| tickets | what | ticket (median) | reference (median) | ratio | peak RSS |"
 echo "| --- | --- | --- | --- | --- | --- |"
-for n in ${SIZES:-10000 100000}; do
+part core && for n in ${SIZES:-10000 100000}; do
 	d="$out/desk$n"
 	if [ ! -d "$d/.ticket" ]; then
 		benchgen -n "$n" -o "$d" >/dev/null 2>&1
@@ -61,7 +64,7 @@ rowp() { # label prepare ours reference
 if command -v rg >/dev/null 2>&1; then grepl="rg -l"; else grepl="grep -rl"; fi
 word=${SEARCH_WORD:-damage} # in about half the tickets
 rare=${SEARCH_RARE:-5521}   # an order number, in a few dozen
-for n in ${SIZES:-10000 100000}; do
+part index && for n in ${SIZES:-10000 100000}; do
 	d="$out/desk$n"
 	cd "$d"
 	base=$(git rev-parse HEAD)
@@ -86,6 +89,7 @@ done
 # locally, 50 of them the same tickets (50 ticket merges), beside git fetch,
 # git merge (with the ticket merge driver) and git push of the same change.
 # Every run starts from the same state (-prepare, untimed).
+part sync || exit 0
 n=${SYNC_SIZE:-10000}
 d="$out/desk$n"
 s="$out/sync$n"
