@@ -21,8 +21,9 @@ desk="$demo/desk"
 echo "==> ticket init $desk"
 ticket init "$desk" --name "Demo Shop Support" --email support@shop.example
 cp "$root/examples/demo/config.yaml" "$desk/.ticket/config.yaml"
-git -C "$desk" add .ticket/config.yaml
-git -C "$desk" commit -q -m "demo: agents, rules and SLA"
+mkdir -p "$desk/kb" && cp "$root"/examples/demo/kb/*.md "$desk/kb/"
+git -C "$desk" add .ticket/config.yaml kb
+git -C "$desk" commit -q -m "demo: agents, rules, SLA and knowledge-base articles"
 cd "$desk"
 
 if ticket import --help >/dev/null 2>&1; then
@@ -35,11 +36,17 @@ else
 	done < "$root/examples/demo/tickets.txt"
 fi
 
-echo "==> ticket list"
+echo "==> ticket list (rules tagged, prioritised and assigned on import)"
 ticket list
-first=$(ticket list --json --jq '.[0].id')
+first=$(ticket list --json --jq '[.[] | select(.title | test("Kettle arrived broken"))][0].id')
+echo "==> an agent answers, resolves and records the customer's rating: $first"
+TICKET_NOW=2026-11-20T14:20:00Z ticket reply "$first" --queue -m "Hi! Sorry about the kettle - a replacement is on its way today."
+TICKET_NOW=2026-11-20T14:40:00Z ticket resolve "$first"
+TICKET_NOW=2026-11-20T14:45:00Z ticket rate "$first" good --comment "Quick and friendly"
 echo "==> ticket show $first"
 ticket show "$first"
+echo "==> ticket sla (clocks at risk or breached)"
+ticket sla || true
 if ticket report --help >/dev/null 2>&1; then
 	echo "==> ticket report --since 30d"
 	ticket report --since 30d
