@@ -6,10 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/abadojack/whatlanggo"
+	"github.com/ticketdesk/ticket/importers"
 	"github.com/ticketdesk/ticket/ticket"
 )
 
@@ -264,36 +262,9 @@ func Load(all []*Loaded, skip string) ticket.LoadFunc {
 }
 
 // DetectLanguage names the language of a subject and text as ISO 639-1, or
-// "" when the detector is not confident: its reliability threshold must
-// pass, and text in a script several languages share needs at least 40
-// letters. The thresholds are those of mail imports, so a ticket typed on
+// "" when unsure, with the thresholds of mail imports, so a ticket typed on
 // the command line is routed like one that came by mail.
-func DetectLanguage(subject, text string) string {
-	s := subject + "\n" + text
-	if len(s) > 1000 {
-		s = s[:1000]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-	}
-	letters := 0
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			letters++
-		}
-	}
-	if letters == 0 {
-		return ""
-	}
-	info := whatlanggo.Detect(s)
-	if !info.IsReliable() {
-		return ""
-	}
-	if letters < 40 && info.Confidence < 1 {
-		return ""
-	}
-	return info.Lang.Iso6391()
-}
+func DetectLanguage(subject, text string) string { return importers.DetectLanguage(subject, text) }
 
 // SLA measures t against its policy (the one it records, else the first
 // whose if: matches) at now; a clock with at most atRisk left is at risk.

@@ -64,11 +64,11 @@ func bouncedFromText(s string) string {
 	return ""
 }
 
-// detectLanguage names the language of subject and text as ISO 639-1, or ""
+// DetectLanguage names the language of subject and text as ISO 639-1, or ""
 // when the detector is not confident. Scripts that several languages share
 // (Latin, Cyrillic, Arabic …) need some text before a guess counts; a
 // script of one language (Hangul, Thai …) is enough on its own.
-func detectLanguage(subject, text string) string {
+func DetectLanguage(subject, text string) string {
 	s := subject + "\n" + text
 	// A thousand bytes is plenty for trigram statistics, and the detector's
 	// cost grows with its input.

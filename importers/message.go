@@ -235,7 +235,7 @@ func (p *parser) finish() {
 			m.Bounced = m.References[len(m.References)-1]
 		}
 	}
-	m.Language = detectLanguage(m.Subject, m.Text)
+	m.Language = DetectLanguage(m.Subject, m.Text)
 	for i, w := range m.Warnings {
 		m.Warnings[i] = sanitizeLine(w, 300)
 	}
