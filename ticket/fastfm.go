@@ -180,11 +180,26 @@ func fastScalar(v string) (string, bool) {
 		return "", false
 	}
 	for _, r := range v {
-		if r < 0x20 || r == 0x7f || r == 0xfeff || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 {
+		if !yamlPrintable(r) || r == '\t' || r == 0xfeff || r == 0x85 || r == 0x2028 || r == 0x2029 {
 			return "", false
 		}
 	}
 	return v, true
+}
+
+// yamlPrintable is YAML's set of characters allowed in a stream: tab, line
+// breaks and the printable ranges. Anything else makes yaml.v3 reject the
+// file, so the fast reader must give up on it too.
+func yamlPrintable(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		return true
+	case r >= 0x20 && r <= 0x7e:
+		return true
+	case r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000 && r <= 0x10ffff:
+		return true
+	}
+	return false
 }
 
 // flowList reads [a, "b c"] as written by Render.
@@ -239,20 +254,20 @@ func flowList(v string) ([]string, bool) {
 // writes; anything else gives up.
 func unquoteDQ(q string) (string, bool) {
 	body := q[1 : len(q)-1]
-	if !strings.ContainsAny(body, "\\") {
-		for _, r := range body {
-			if r < 0x20 && r != '\t' {
-				return "", false
-			}
+	if !utf8.ValidString(body) {
+		return "", false
+	}
+	for _, r := range body {
+		if !yamlPrintable(r) || r == '\n' || r == '\r' || r == 0x85 {
+			return "", false
 		}
-		return body, utf8.ValidString(body)
+	}
+	if !strings.ContainsAny(body, "\\") {
+		return body, true
 	}
 	var b strings.Builder
 	for i := 0; i < len(body); i++ {
 		c := body[i]
-		if c < 0x20 && c != '\t' {
-			return "", false
-		}
 		if c != '\\' {
 			b.WriteByte(c)
 			continue
