@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/ticketdesk/ticket/desk"
 	"github.com/ticketdesk/ticket/ticket"
 )
@@ -43,6 +44,17 @@ times.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runList(app, o) },
 	}
 	f := c.Flags()
+	addFilterFlags(f, &o)
+	f.StringVar(&o.Sort, "sort", "-created", "sort by `FIELD` (created, updated, priority, status, id, title, assignee, customer; - for descending)")
+	f.IntVarP(&o.Limit, "limit", "n", 0, "show at most `N` tickets")
+	f.BoolVar(&o.All, "all", false, "include resolved, closed and archived tickets")
+	f.StringVar(&o.Ref, "ref", "", "read tickets at git `REF` (branch, tag, commit) instead of the work tree")
+	addJSONFlags(c, &o.out)
+	return c
+}
+
+// addFilterFlags adds the ticket filters that list and search share.
+func addFilterFlags(f *pflag.FlagSet, o *listOptions) {
 	f.StringArrayVarP(&o.Statuses, "status", "s", nil, "only tickets with `STATUS` (repeat or comma-separate)")
 	f.StringArrayVar(&o.Tags, "tag", nil, "only tickets carrying `TAG` (repeat: all of them)")
 	f.StringVarP(&o.Assignee, "assignee", "a", "", "only tickets assigned to `AGENT` (me, none)")
@@ -55,12 +67,6 @@ times.`,
 	f.StringVar(&o.Until, "until", "", "only tickets created before `WHEN`")
 	f.StringVar(&o.Query, "query", "", "only tickets matching `EXPR` (docs/query.md)")
 	f.StringVar(&o.SLA, "sla", "", "only tickets whose SLA `STATE` is breached or at-risk (within 2h of due)")
-	f.StringVar(&o.Sort, "sort", "-created", "sort by `FIELD` (created, updated, priority, status, id, title, assignee, customer; - for descending)")
-	f.IntVarP(&o.Limit, "limit", "n", 0, "show at most `N` tickets")
-	f.BoolVar(&o.All, "all", false, "include resolved, closed and archived tickets")
-	f.StringVar(&o.Ref, "ref", "", "read tickets at git `REF` (branch, tag, commit) instead of the work tree")
-	addJSONFlags(c, &o.out)
-	return c
 }
 
 func buildFilter(app *App, d *desk.Desk, o listOptions) (*ticket.Filter, error) {
