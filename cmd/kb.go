@@ -230,9 +230,5 @@ func runKBList(app *App, o kbListOptions) error {
 		}
 		return nil
 	}
-	var b strings.Builder
-	if err := tb.write(&b, app.termWidth()); err != nil {
-		return err
-	}
-	return app.page(b.String())
+	return app.printTable(tb)
 }

@@ -203,11 +203,7 @@ func runList(app *App, o listOptions) error {
 		}
 		return nil
 	}
-	var b strings.Builder
-	if err := tb.write(&b, app.termWidth()); err != nil {
-		return err
-	}
-	return app.page(b.String())
+	return app.printTable(tb)
 }
 
 func statusColor(s ticket.Status) string {

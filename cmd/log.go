@@ -67,9 +67,5 @@ func runLog(app *App, o logOptions) error {
 		subject = strings.TrimPrefix(subject, fmt.Sprintf("ticket %s: ", id))
 		tb.add([]string{c.Hash[:min(10, len(c.Hash))], st.when(c.When), c.Author, subject}, []string{"33", "2", "", ""})
 	}
-	var b strings.Builder
-	if err := tb.write(&b, app.termWidth()); err != nil {
-		return err
-	}
-	return app.page(b.String())
+	return app.printTable(tb)
 }

@@ -82,11 +82,7 @@ and the latest error.`,
 				tb.add([]string{r.ID, r.State, strconv.Itoa(r.Attempts), st.when(r.Queued), strings.Join(r.To, ","), r.Error},
 					[]string{"33", "", "", "2", "", "31"})
 			}
-			var b strings.Builder
-			if err := tb.write(&b, app.termWidth()); err != nil {
-				return err
-			}
-			return app.page(b.String())
+			return app.printTable(tb)
 		},
 	}
 	addJSONFlags(c, &out)

@@ -284,6 +284,16 @@ func (t *table) write(w io.Writer, maxWidth int) error {
 	return err
 }
 
+// printTable writes a table to standard output, through the pager when it
+// is long.
+func (a *App) printTable(tb *table) error {
+	var b strings.Builder
+	if err := tb.write(&b, a.termWidth()); err != nil {
+		return err
+	}
+	return a.page(b.String())
+}
+
 // page sends long terminal output through TICKET_PAGER or PAGER (less by
 // default); piped output and short output go straight out.
 func (a *App) page(text string) error {

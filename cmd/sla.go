@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -209,11 +208,7 @@ func writeSLATable(app *App, d *desk.Desk, rows []slaRowJSON) error {
 		tb.add([]string{r.ID, r.State, r.Policy, r.Target, due, left, r.Assignee, r.Title},
 			[]string{"33", color, "", "", "", color, "", ""})
 	}
-	var b strings.Builder
-	if err := tb.write(&b, app.termWidth()); err != nil {
-		return err
-	}
-	return app.page(b.String())
+	return app.printTable(tb)
 }
 
 func mustTime(s string) time.Time {

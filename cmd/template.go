@@ -72,11 +72,7 @@ func newTemplateListCmd(app *App) *cobra.Command {
 			for _, t := range ts {
 				tb.add([]string{t.Name, t.Description}, []string{"33", ""})
 			}
-			var b strings.Builder
-			if err := tb.write(&b, app.termWidth()); err != nil {
-				return err
-			}
-			return app.page(b.String())
+			return app.printTable(tb)
 		},
 	}
 	addJSONFlags(c, &out)
