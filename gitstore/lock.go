@@ -19,7 +19,13 @@ const lockName = "ticket.lock"
 // function that releases it. The lock is held by an open file (flock), so
 // it dies with its process and never needs cleaning up.
 func (s *Store) Lock(wait time.Duration) (func(), error) {
-	p := filepath.Join(s.gitDir, lockName)
+	return LockFile(filepath.Join(s.gitDir, lockName), wait)
+}
+
+// LockFile takes an exclusive lock held by the open file at path (created
+// when missing), waiting at most wait; on time-out the error wraps
+// ErrLocked. Other local state (the outbox) locks with it too.
+func LockFile(p string, wait time.Duration) (func(), error) {
 	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", p, err)

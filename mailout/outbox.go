@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ticketdesk/ticket/gitstore"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -64,27 +65,11 @@ func (o *Outbox) Lock(wait time.Duration) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o666)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", p, err)
+	release, err := gitstore.LockFile(p, wait)
+	if errors.Is(err, gitstore.ErrLocked) {
+		return nil, fmt.Errorf("%s: the outbox is busy (another ticket command is sending); try again in a moment", p)
 	}
-	deadline := time.Now().Add(wait)
-	for {
-		ok, err := tryLock(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", p, err)
-		}
-		if ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("%s: the outbox is busy (another ticket command is sending); try again in a moment", p)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return func() { unlock(f); f.Close() }, nil
+	return release, err
 }
 
 // Put writes a record atomically: readers see the old or the new file,
