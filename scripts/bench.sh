@@ -7,10 +7,11 @@
 #   SIZES=10000 RUNS=3 sh scripts/bench.sh
 #   PARTS="core index" sh scripts/bench.sh   # only some parts: core, index, sync
 #
-# Generated desks are cached in bench/out/ (not committed).
+# Generated desks are cached in bench/out/ (not committed); BENCH_OUT=DIR puts
+# them elsewhere, so two benchmark runs never share a desk.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-out="$root/bench/out"
+out=${BENCH_OUT:-$root/bench/out}
 mkdir -p "$out/bin"
 cd "$root"
 go build -o "$out/bin/ticket" ./cmd/ticket
@@ -89,7 +90,7 @@ done
 # locally, 50 of them the same tickets (50 ticket merges), beside git fetch,
 # git merge (with the ticket merge driver) and git push of the same change.
 # Every run starts from the same state (-prepare, untimed).
-part sync || exit 0
+part sync && {
 n=${SYNC_SIZE:-10000}
 d="$out/desk$n"
 s="$out/sync$n"
@@ -119,3 +120,4 @@ for engine in git go-git; do
 		printf "| %s | %s | `%s` %.3f s | `%s` %.3f s | %.2f× | %s MB |\n", n, $1, cmd, $2, refcmd, $7, $2/$7, $5 }'
 done
 cd "$root"
+}
