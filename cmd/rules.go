@@ -446,7 +446,7 @@ func runRulesApply(app *App, o rulesApplyOptions) error {
 	}
 	if len(changed) > 0 && !o.DryRun {
 		if _, err := d.Save(changed, nil, desk.SaveOptions{
-			Message: fmt.Sprintf("ticket: rules apply (%d tickets)", len(changed)), Author: author, NoCommit: app.NoCommit,
+			Message: fmt.Sprintf("ticket: rules apply (%d %s)", len(changed), plural(len(changed), "ticket", "tickets")), Author: author, NoCommit: app.NoCommit,
 		}); err != nil {
 			return err
 		}
@@ -461,9 +461,9 @@ func runRulesApply(app *App, o rulesApplyOptions) error {
 	case len(changed) == 0:
 		fmt.Fprintln(app.Err, "rules change nothing")
 	case o.DryRun:
-		fmt.Fprintf(app.Err, "would change %d tickets (dry run: nothing written)\n", len(changed))
+		fmt.Fprintf(app.Err, "would change %d %s (dry run: nothing written)\n", len(changed), plural(len(changed), "ticket", "tickets"))
 	default:
-		fmt.Fprintf(app.Err, "changed %d tickets in one commit\n", len(changed))
+		fmt.Fprintf(app.Err, "changed %d %s in one commit\n", len(changed), plural(len(changed), "ticket", "tickets"))
 	}
 	return nil
 }
