@@ -15,7 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"gopkg.in/yaml.v3"
 )
 
@@ -59,6 +62,8 @@ type Config struct {
 	Sendmail string `yaml:"sendmail,omitempty"`
 	// KB configures the published knowledge base.
 	KB KB `yaml:"kb,omitempty"`
+	// Limits bound what one incoming message may cost (see MailLimits).
+	Limits Limits `yaml:"limits,omitempty"`
 
 	// src remembers where the config was read from, for errors that name a
 	// file and line; it is empty for a config built in code.
@@ -153,6 +158,94 @@ type KB struct {
 	Title   string `yaml:"title,omitempty"`
 }
 
+// Limits bound the mail the desk reads, so a message from anyone on the
+// internet cannot exhaust memory or disk. Sizes are written like 10MB,
+// 512KB or 1GB; zero values select the defaults of DefaultMailLimits.
+type Limits struct {
+	// MessageSize: a larger message is quarantined with the reason.
+	MessageSize string `yaml:"message_size,omitempty"`
+	// AttachmentSize: a larger attachment is dropped; the entry says so.
+	AttachmentSize string `yaml:"attachment_size,omitempty"`
+	// MIMEParts: parts past this many are dropped; the entry says so.
+	MIMEParts int `yaml:"mime_parts,omitempty"`
+	// MIMEDepth: parts nested deeper are dropped; the entry says so.
+	MIMEDepth int `yaml:"mime_depth,omitempty"`
+	// LineLength: longer body lines are split, longer header fields cut.
+	LineLength string `yaml:"line_length,omitempty"`
+}
+
+// MailLimits are the limits of Limits in bytes and counts, defaults filled in.
+type MailLimits struct {
+	MessageSize    int64
+	AttachmentSize int64
+	MIMEParts      int
+	MIMEDepth      int
+	LineLength     int
+}
+
+// DefaultMailLimits are the limits of a config that sets none.
+var DefaultMailLimits = MailLimits{
+	MessageSize:    10 << 20,
+	AttachmentSize: 10 << 20,
+	MIMEParts:      200,
+	MIMEDepth:      20,
+	LineLength:     1 << 20,
+}
+
+// Largest values a limit may be set to: above them a single message could
+// take more memory than the machines the desk runs on have to spare.
+const (
+	maxLimitSize  = 1 << 30
+	maxLimitParts = 100000
+	maxLimitDepth = 1000
+)
+
+// MailLimits returns the configured limits with the defaults filled in; a
+// value that does not parse (Validate reports it) keeps its default.
+func (c *Config) MailLimits() MailLimits {
+	l := DefaultMailLimits
+	if n, err := ParseSize(c.Limits.MessageSize); err == nil && n > 0 {
+		l.MessageSize = n
+	}
+	if n, err := ParseSize(c.Limits.AttachmentSize); err == nil && n > 0 {
+		l.AttachmentSize = n
+	}
+	if c.Limits.MIMEParts > 0 {
+		l.MIMEParts = c.Limits.MIMEParts
+	}
+	if c.Limits.MIMEDepth > 0 {
+		l.MIMEDepth = c.Limits.MIMEDepth
+	}
+	if n, err := ParseSize(c.Limits.LineLength); err == nil && n > 0 {
+		l.LineLength = int(n)
+	}
+	return l
+}
+
+// ParseSize reads a size such as 10MB, 512KB, 1GB or a number of bytes
+// (units are binary: 1KB is 1024 bytes). The empty string is 0.
+func ParseSize(s string) (int64, error) {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	if v == "" {
+		return 0, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 || n*float64(mult) > 1<<50 {
+		return 0, fmt.Errorf("%q is not a size; write one such as 10MB, 512KB or 1GB", s)
+	}
+	return int64(n * float64(mult)), nil
+}
+
 // StringList is a list that may be written as a single value.
 type StringList []string
 
@@ -219,21 +312,98 @@ func (c *Config) AutoreplyLimit() (int, time.Duration) {
 	return n, per
 }
 
-// Agent finds an agent by handle or by any of their addresses.
+// Agent finds an agent by handle or by any of their addresses. Addresses
+// compare as SameAddress does and handles by ASCII case only, so a
+// look-alike ("\u212aate", "alice@ſhop.example") is nobody.
 func (c *Config) Agent(who string) *Agent {
-	who = strings.ToLower(strings.TrimSpace(who))
+	who = strings.TrimSpace(who)
+	key := AddressKey(who)
 	for i := range c.Agents {
 		a := &c.Agents[i]
-		if strings.ToLower(a.Handle) == who || strings.EqualFold(a.Email, who) {
+		if asciiLower(a.Handle) == asciiLower(who) {
+			return a
+		}
+		if !strings.Contains(who, "@") {
+			continue
+		}
+		if a.Email != "" && AddressKey(a.Email) == key {
 			return a
 		}
 		for _, e := range a.Emails {
-			if strings.EqualFold(e, who) {
+			if AddressKey(e) == key {
 				return a
 			}
 		}
 	}
 	return nil
+}
+
+// asciiLower lower-cases ASCII letters only: full Unicode folding maps
+// look-alikes such as the Kelvin sign or the long s onto plain letters.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// domainLower lower-cases a domain: ASCII letters, and non-ASCII letters
+// whose lower case is not ASCII ("Ü" → "ü"); the Kelvin sign and others
+// whose lower case is a plain ASCII letter stay as they are.
+func domainLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			return r
+		}
+		if l := unicode.ToLower(r); l >= utf8.RuneSelf {
+			return l
+		}
+		return r
+	}, s)
+}
+
+// strictIDNA turns an internationalised domain into its ASCII form without
+// any mapping: full-width letters, upper-case non-ASCII letters and other
+// look-alikes that UTS 46 would map onto ASCII are refused, not merged.
+var strictIDNA = idna.New(idna.ValidateForRegistration(), idna.StrictDomainName(false))
+
+// AddressKey is the form in which two mail addresses are compared: angle
+// brackets and surrounding space dropped, the local part with ASCII letters
+// lower-cased (as every major provider delivers), the domain lower-cased
+// and in its IDNA ASCII form, so "jane@bücher.example" and
+// "jane@xn--bcher-kva.example" are one mailbox. Nothing else is folded: a
+// Cyrillic "а", a full-width letter or a Kelvin sign stays what it is and
+// makes another address.
+func AddressKey(addr string) string {
+	addr = strings.TrimSpace(addr)
+	addr = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(addr, "<"), ">"))
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return asciiLower(addr)
+	}
+	local, domain := asciiLower(addr[:i]), domainLower(addr[i+1:])
+	if a, err := strictIDNA.ToASCII(domain); err == nil {
+		domain = a
+	}
+	return local + "@" + domain
+}
+
+// SameAddress reports whether two addresses name the same mailbox (see
+// AddressKey); an empty address matches nothing.
+func SameAddress(a, b string) bool {
+	ka := AddressKey(a)
+	return ka != "" && ka == AddressKey(b)
 }
 
 // TeamExists reports whether a team is listed under teams or named by an
@@ -457,7 +627,7 @@ var (
 
 // configType is the config section type yaml.v3 names in an error.
 func configType(name string) reflect.Type {
-	for _, v := range []any{Config{}, Agent{}, Team{}, Calendar{}, Rule{}, Actions{}, SLAPolicy{}, SLATargets{}, Autoreply{}, SMTP{}, KB{}} {
+	for _, v := range []any{Config{}, Agent{}, Team{}, Calendar{}, Rule{}, Actions{}, SLAPolicy{}, SLATargets{}, Autoreply{}, SMTP{}, KB{}, Limits{}} {
 		if t := reflect.TypeOf(v); t.Name() == name {
 			return t
 		}
@@ -844,11 +1014,37 @@ func (v *configCheck) settings() {
 	} else if c.Sendmail != "" && strings.TrimSpace(c.Sendmail) == "" {
 		add("sendmail", "sendmail: empty command; write the command, such as /usr/sbin/sendmail -t")
 	}
+	v.limits()
 	if c.KB.BaseURL != "" {
 		u, err := url.Parse(c.KB.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			add("kb.base_url", "kb: base_url %q is not an http or https address", c.KB.BaseURL)
 		}
+	}
+}
+
+// limits checks the limits: sizes that parse, counts and sizes within
+// what one machine can afford.
+func (v *configCheck) limits() {
+	l, add := v.c.Limits, v.add
+	for _, f := range []struct{ key, val string }{
+		{"message_size", l.MessageSize}, {"attachment_size", l.AttachmentSize}, {"line_length", l.LineLength},
+	} {
+		n, err := ParseSize(f.val)
+		switch {
+		case err != nil:
+			add("limits."+f.key, "limits: %s: %v", f.key, err)
+		case n > maxLimitSize:
+			add("limits."+f.key, "limits: %s: %s is more than 1GB; a message that large is better sent as a link", f.key, f.val)
+		case f.key == "line_length" && n > 0 && n < 78:
+			add("limits."+f.key, "limits: line_length: %s is shorter than an ordinary line of mail (78 bytes); write at least 1KB", f.val)
+		}
+	}
+	if l.MIMEParts < 0 || l.MIMEParts > maxLimitParts {
+		add("limits.mime_parts", "limits: mime_parts: want a number of parts from 1 to %d", maxLimitParts)
+	}
+	if l.MIMEDepth < 0 || l.MIMEDepth > maxLimitDepth {
+		add("limits.mime_depth", "limits: mime_depth: want a nesting depth from 1 to %d", maxLimitDepth)
 	}
 }
 

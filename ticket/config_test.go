@@ -142,7 +142,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown key", configWith("    stop: false\n", "    stpo: false\n"),
 			p + `20: unknown key "stpo" (known keys: name, if, then, stop, on)`},
 		{"unknown top key", configWith("", "colour: blue\n"),
-			p + `28: unknown key "colour" (known keys: name, email, commit, agents, teams, calendars, business_hours, rules, sla, fcr_days, reply_status, autoreply, smtp, sendmail, kb)`},
+			p + `28: unknown key "colour" (known keys: name, email, commit, agents, teams, calendars, business_hours, rules, sla, fcr_days, reply_status, autoreply, smtp, sendmail, kb, limits)`},
 		{"wrong type", configWith("", "fcr_days: often\n"), p + `28: "often" is not a whole number`},
 		{"not a mapping", "- a\n- b\n", p + "1: the config must be a mapping of keys to values, such as name: Support"},
 		{"syntax", "name: [\n", p + "1: did not find expected node content"},
@@ -431,5 +431,61 @@ func TestConfigRoundTripProperty(t *testing.T) {
 			t.Fatalf("case %d: generated config is invalid: %v", i, err)
 		}
 		assertConfigRoundTrip(t, c)
+	}
+}
+
+func TestConfigLimits(t *testing.T) {
+	c, err := ParseConfig(ConfigPath, []byte("limits:\n  message_size: 2MB\n  attachment_size: 512KB\n  mime_parts: 50\n  mime_depth: 5\n  line_length: 4KB\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := MailLimits{MessageSize: 2 << 20, AttachmentSize: 512 << 10, MIMEParts: 50, MIMEDepth: 5, LineLength: 4 << 10}
+	if got := c.MailLimits(); got != want {
+		t.Errorf("MailLimits() = %+v, want %+v", got, want)
+	}
+	assertConfigRoundTrip(t, c)
+	if got := DefaultConfig("", "").MailLimits(); got != DefaultMailLimits {
+		t.Errorf("default limits = %+v", got)
+	}
+	// Only what is set changes; the rest keeps its default.
+	c, err = ParseConfig(ConfigPath, []byte("limits: {mime_parts: 7}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.MailLimits(); got.MIMEParts != 7 || got.MessageSize != DefaultMailLimits.MessageSize {
+		t.Errorf("MailLimits() = %+v", got)
+	}
+}
+
+func TestConfigLimitsErrors(t *testing.T) {
+	const p = ".ticket/config.yaml:"
+	for _, tt := range []struct{ src, want string }{
+		{"limits:\n  message_size: lots\n", p + `2: limits: message_size: "lots" is not a size; write one such as 10MB, 512KB or 1GB`},
+		{"limits:\n  attachment_size: -1MB\n", p + `2: limits: attachment_size: "-1MB" is not a size; write one such as 10MB, 512KB or 1GB`},
+		{"limits:\n  message_size: 5GB\n", p + `2: limits: message_size: 5GB is more than 1GB; a message that large is better sent as a link`},
+		{"limits:\n  line_length: 10B\n", p + `2: limits: line_length: 10B is shorter than an ordinary line of mail (78 bytes); write at least 1KB`},
+		{"limits:\n  mime_parts: -3\n", p + `2: limits: mime_parts: want a number of parts from 1 to 100000`},
+		{"limits:\n  mime_depth: 5000\n", p + `2: limits: mime_depth: want a nesting depth from 1 to 1000`},
+		{"limits:\n  mime_depth: deep\n", p + `2: "deep" is not a whole number`},
+		{"limits:\n  body_size: 1MB\n", p + `2: unknown key "body_size" (known keys: message_size, attachment_size, mime_parts, mime_depth, line_length)`},
+	} {
+		_, err := ParseConfig(ConfigPath, []byte(tt.src))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%q:\n got %v\nwant %s", tt.src, err, tt.want)
+		}
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"": 0, "10MB": 10 << 20, "512kb": 512 << 10, "1GiB": 1 << 30, "1.5K": 1536, "300": 300, "300B": 300} {
+		got, err := ParseSize(in)
+		if err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"x", "0", "-5", "MB", "1PB", "99999999999GB"} {
+		if _, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) took it", in)
+		}
 	}
 }
