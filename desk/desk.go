@@ -22,6 +22,7 @@ type Desk struct {
 
 	rulesMu  sync.Mutex
 	compiled *deskRules // rules, calendars and SLA conditions, built once
+	lock     deskLock   // the desk lock while this Desk holds it (lock.go)
 }
 
 // Open finds the desk enclosing dir and reads its configuration.
@@ -259,9 +260,6 @@ type SaveOptions struct {
 	NoCommit bool                // stage only, whatever the config says
 }
 
-// LockWait is how long a command waits for another ticket process.
-const LockWait = 10 * time.Second
-
 // Save validates and writes tickets (and any extra files) as one commit.
 func (d *Desk) Save(tickets []*ticket.Ticket, extra []gitstore.Change, o SaveOptions) (string, error) {
 	var changes []gitstore.Change
@@ -275,13 +273,14 @@ func (d *Desk) Save(tickets []*ticket.Ticket, extra []gitstore.Change, o SaveOpt
 	return d.Commit(changes, o)
 }
 
-// Commit writes raw changes as one commit under the desk lock.
+// Commit writes raw changes as one commit under the desk lock, taking it
+// unless this Desk already holds it (Lock).
 func (d *Desk) Commit(changes []gitstore.Change, o SaveOptions) (string, error) {
 	author, err := d.Author(o.Author)
 	if err != nil {
 		return "", err
 	}
-	unlock, err := d.Store.Lock(LockWait)
+	unlock, err := d.Lock(LockWait)
 	if err != nil {
 		return "", err
 	}

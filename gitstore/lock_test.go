@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,8 +94,15 @@ func TestLockAcrossProcesses(t *testing.T) {
 		t.Fatalf("holder said %q, %v", line, err)
 	}
 	s := openStore(t, repo)
-	if _, err := s.Lock(50 * time.Millisecond); !errors.Is(err, ErrLocked) {
+	_, err = s.Lock(50 * time.Millisecond)
+	if !errors.Is(err, ErrLocked) {
 		t.Errorf("Lock while another process holds it = %v", err)
+	} else {
+		// The message names the lock file and the process holding it.
+		msg := err.Error()
+		if !strings.Contains(msg, s.LockPath()) || !strings.Contains(msg, fmt.Sprintf("held by pid %d ", cmd.Process.Pid)) {
+			t.Errorf("Lock error %q does not name %s and pid %d", msg, s.LockPath(), cmd.Process.Pid)
+		}
 	}
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
@@ -105,4 +113,20 @@ func TestLockAcrossProcesses(t *testing.T) {
 		t.Fatalf("Lock after the other process quit = %v", err)
 	}
 	unlock()
+}
+
+func TestLockReleaseClearsHolder(t *testing.T) {
+	repo := newRepo(t)
+	s := openStore(t, repo)
+	unlock, err := s.Lock(time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := lockHolder(s.LockPath()); !strings.HasPrefix(h, fmt.Sprintf("held by pid %d since ", os.Getpid())) {
+		t.Errorf("holder while locked = %q", h)
+	}
+	unlock()
+	if h := lockHolder(s.LockPath()); h != "" {
+		t.Errorf("holder after release = %q, want none", h)
+	}
 }
