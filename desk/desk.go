@@ -285,7 +285,7 @@ func (d *Desk) Commit(changes []gitstore.Change, o SaveOptions) (string, error) 
 		return "", err
 	}
 	defer unlock()
-	return d.Store.Apply(changes, gitstore.CommitOptions{
+	return d.applyJournaled(changes, gitstore.CommitOptions{
 		Message:  o.Message,
 		Author:   author,
 		NoCommit: o.NoCommit || !d.Config.AutoCommit(),

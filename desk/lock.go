@@ -22,7 +22,8 @@ type deskLock struct {
 // function that releases it. Every read-modify-write takes it before
 // reading: two processes that both read a ticket and then save it would
 // otherwise each drop the other's change. Taking it again through the same
-// Desk nests; the file lock is released with the outermost release.
+// Desk nests; the file lock is released with the outermost release. Taking
+// it first finishes any save a killed process left in its journal.
 func (d *Desk) Lock(wait time.Duration) (func(), error) {
 	if wait <= 0 {
 		wait = LockWait
@@ -32,6 +33,12 @@ func (d *Desk) Lock(wait time.Duration) (func(), error) {
 	if d.lock.depth == 0 {
 		release, err := d.Store.Lock(wait)
 		if err != nil {
+			return nil, err
+		}
+		// A save a crash cut short is finished before anything else reads
+		// or writes the desk.
+		if err := d.recoverJournal(); err != nil {
+			release()
 			return nil, err
 		}
 		d.lock.release = release

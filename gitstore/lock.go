@@ -149,3 +149,20 @@ func commandLine() []string {
 	}
 	return args
 }
+
+// ClearStaleLocks removes the lock files git and Apply take for a commit
+// (index.lock, HEAD.lock and the branch's ref lock) when they are no older
+// than since: those a process killed mid-commit left behind. The caller
+// holds the desk lock and knows such a process existed (it found its
+// journal, written at since), so no ticket process is inside a commit.
+func (s *Store) ClearStaleLocks(since time.Time) {
+	cands := []string{filepath.Join(s.gitDir, "index.lock"), filepath.Join(s.gitDir, "HEAD.lock")}
+	if hd, err := s.readHead(); err == nil && hd.ref != "" {
+		cands = append(cands, s.refFile(hd.ref)+".lock")
+	}
+	for _, c := range cands {
+		if fi, err := os.Stat(c); err == nil && !fi.ModTime().Before(since) {
+			os.Remove(c)
+		}
+	}
+}
