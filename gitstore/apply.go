@@ -34,6 +34,11 @@ type CommitOptions struct {
 	// NoCommit writes the files and stages them in the index without
 	// committing.
 	NoCommit bool
+	// Bulk is for thousands of files at once, from a caller that can redo
+	// the whole call after a crash (it keeps a journal): the files are
+	// synced once together rather than one by one, and the objects are
+	// written as one packfile. The result is the same commit.
+	Bulk bool
 }
 
 // ErrBranchMoved means another process moved the branch while Apply was
@@ -92,17 +97,30 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 		}
 	}
 
-	for i := range ps {
-		if err := s.writeWorktree(&ps[i]); err != nil {
-			return "", err
+	ow := s.newObjectWriter()
+	var sink objectSink = ow
+	var pw *packWriter
+	if opt.Bulk {
+		made := map[string]bool{}
+		for i := range ps {
+			if err := s.writeWorktreeBulk(&ps[i], made, !haveSyncFS); err != nil {
+				return "", err
+			}
+		}
+		pw = s.newPackWriter(len(ps) + len(ps)/4 + 16)
+		sink = pw
+	} else {
+		for i := range ps {
+			if err := s.writeWorktree(&ps[i], true); err != nil {
+				return "", err
+			}
 		}
 	}
-	ow := s.newObjectWriter()
 	for i := range ps {
 		if ps[i].del {
 			continue
 		}
-		h, err := ow.write(plumbing.BlobObject, ps[i].data)
+		h, err := sink.write(plumbing.BlobObject, ps[i].data)
 		if err != nil {
 			return "", fmt.Errorf("%s: store blob: %w", ps[i].rel, err)
 		}
@@ -140,9 +158,22 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 	}
 	var newTree plumbing.Hash
 	if !opt.NoCommit || noIndex {
-		b := treeBuilder{ow: ow, trees: newTrees(s.repo.Storer)}
+		b := treeBuilder{ow: sink, trees: newTrees(s.repo.Storer)}
 		if newTree, err = b.build(baseTree, ps); err != nil {
 			return "", err
+		}
+	}
+	if pw != nil {
+		// The work-tree files, then the pack, are durable before the
+		// index and the branch name them.
+		if err := syncFS(s.dir); err != nil {
+			return "", fmt.Errorf("sync %s: %w", s.dir, err)
+		}
+		if _, err := pw.finish(); err != nil {
+			return "", err
+		}
+		if r, ok := s.repo.Storer.(interface{ Reindex() }); ok {
+			r.Reindex()
 		}
 	}
 
@@ -234,8 +265,9 @@ func (s *Store) prepare(changes []Change) ([]pending, error) {
 }
 
 // writeWorktree puts one change on disk: a temporary file in the same folder,
-// synced, then renamed over the target, so readers see old or new, never half.
-func (s *Store) writeWorktree(p *pending) error {
+// synced (unless sync is false: a bulk commit syncs all files at once), then
+// renamed over the target, so readers see old or new, never half.
+func (s *Store) writeWorktree(p *pending, sync bool) error {
 	abs := filepath.Join(s.dir, filepath.FromSlash(p.rel))
 	if p.del {
 		if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -274,8 +306,10 @@ func (s *Store) writeWorktree(p *pending) error {
 	if err := f.Chmod(perm); err != nil {
 		return fail(err)
 	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
+	if sync {
+		if err := f.Sync(); err != nil {
+			return fail(err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return fail(err)
@@ -306,7 +340,7 @@ func (s *Store) removeEmptyParents(dir string) {
 // treeBuilder rebuilds only the trees along changed paths, keeping the hashes
 // of every untouched subtree.
 type treeBuilder struct {
-	ow    *objectWriter
+	ow    objectSink
 	trees *trees
 }
 

@@ -28,6 +28,11 @@ import (
 // is idempotent: Apply writes the same bytes again and makes no commit when
 // the tree already matches HEAD.
 
+// bulkFiles is the number of files from which a run is committed in bulk
+// (gitstore.CommitOptions.Bulk): below it, loose objects and a sync per file
+// cost less than a pack and a sync of the whole file system.
+const bulkFiles = 200
+
 func journalPath(gitDir string) string {
 	return filepath.Join(gitDir, "ticket", "import-journal.tar")
 }
@@ -255,6 +260,9 @@ func applyJournal(d *desk.Desk, o desk.SaveOptions, recovering bool) (string, er
 	if len(changes) > 0 {
 		h, err = d.Store.Apply(changes, gitstore.CommitOptions{
 			Message: msg, Author: author, NoCommit: o.NoCommit || !d.Config.AutoCommit(),
+			// The journal redoes the run after a crash, so a large run may
+			// sync its files once and pack its objects.
+			Bulk: len(changes) >= bulkFiles,
 		})
 		if err != nil {
 			return "", fmt.Errorf("%w (the import is kept in %s and is finished by the next import)", err, p)
