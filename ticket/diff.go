@@ -126,6 +126,9 @@ func fieldsChange(old, new map[string]string) (Change, bool) {
 		if v, ok := old[k]; !ok || v != new[k] {
 			kv := k + "=" + new[k]
 			c.Added = append(c.Added, kv)
+			if strings.ContainsAny(new[k], "\r\n") {
+				kv = fmt.Sprintf("%s=%q", k, new[k]) // Text stays one line
+			}
 			parts = append(parts, kv)
 		}
 	}
