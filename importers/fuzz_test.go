@@ -27,7 +27,9 @@ func addCorpus(f *testing.F, patterns ...string) {
 }
 
 func FuzzParse(f *testing.F) {
-	addCorpus(f, "testdata/mail/*.eml", "testdata/charsets/*.eml")
+	for _, m := range seedMessages(f) {
+		f.Add(m)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		opt := Options{MaxLineBytes: 512, MaxParts: 50, MaxDepth: 8}
 		m, err := Parse(raw, opt)
@@ -56,7 +58,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzReadMbox(f *testing.F) {
-	addCorpus(f, "testdata/mbox/*.mbox")
+	addCorpus(f, "testdata/mbox/*.mbox", "../examples/demo/sample.mbox")
 	for _, e := range []string{"\r\n", "\r"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "mbox", "mboxrd.mbox"))
 		if err != nil {
