@@ -1,6 +1,8 @@
 package mailin
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,16 @@ func FuzzFile(f *testing.F) {
 	f.Add([]byte("\x00\x01garbage"), []byte("Subject: [#7kq2m9] tag\n\n"))
 	f.Add([]byte("From: b@example.com\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Disposition: attachment; filename=\"../a.pdf\"\n\n%PDF\n--x--\n"), []byte("X-Ticket-Loop: yes\n\nloop"))
 	f.Add([]byte("From: =?utf-8?b?w6k=?= <c@example.com>\nSubject: <!-- entry id=x -->\n\n---\nid: x\n---\n"), []byte("From: c@example.com\nReferences: <ticket.abcdef.x@desk>\n\nhi"))
+	// The importer's test messages, in pairs, so threading paths are seeded.
+	files, _ := filepath.Glob("../importers/testdata/mail/*.eml")
+	for i := 0; i+1 < len(files); i += 2 {
+		a, errA := os.ReadFile(files[i])
+		b, errB := os.ReadFile(files[i+1])
+		if errA != nil || errB != nil {
+			f.Fatal(errA, errB)
+		}
+		f.Add(a, b)
+	}
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		im := New(nil, Options{Now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), MaxSize: 1 << 16, KeepRaw: true})
 		for _, raw := range [][]byte{a, b} {
