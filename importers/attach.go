@@ -19,6 +19,10 @@ func (p *parser) addAttachment(ct, filename, cid string, inline bool, data []byt
 	} else if name != filename {
 		p.warn("attachment name " + quoteLabel(filename) + " made safe as " + quoteLabel(name))
 	}
+	if max := p.opt.MaxAttachment; max > 0 && int64(len(data)) > max {
+		p.limited(fmt.Sprintf("attachment %s (%d bytes) was not stored: it is over the limit of %d bytes (limits.attachment_size); ask the sender for it another way", quoteLabel(name), len(data), max))
+		return
+	}
 	if p.seen == nil {
 		p.seen = map[string]bool{}
 	}
@@ -64,6 +68,8 @@ var windowsDevices = map[string]bool{
 	"CON": true, "PRN": true, "AUX": true, "NUL": true, "CLOCK$": true, "CONIN$": true, "CONOUT$": true,
 	"COM0": true, "COM1": true, "COM2": true, "COM3": true, "COM4": true, "COM5": true, "COM6": true, "COM7": true, "COM8": true, "COM9": true,
 	"LPT0": true, "LPT1": true, "LPT2": true, "LPT3": true, "LPT4": true, "LPT5": true, "LPT6": true, "LPT7": true, "LPT8": true, "LPT9": true,
+	// Windows also treats superscript digits as the port's number.
+	"COM¹": true, "COM²": true, "COM³": true, "LPT¹": true, "LPT²": true, "LPT³": true,
 }
 
 // safeFilename reduces a sender-supplied name to a base name that is safe

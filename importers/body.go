@@ -24,6 +24,7 @@ func (p *parser) walk(h header, body []byte, depth int, wantText bool, parent st
 	if p.parts > p.opt.MaxParts {
 		if p.parts == p.opt.MaxParts+1 {
 			p.warn(fmt.Sprintf("more than %d MIME parts, the rest is ignored", p.opt.MaxParts))
+			p.note(fmt.Sprintf("the message has more than %d MIME parts; the rest were dropped (limits.mime_parts)", p.opt.MaxParts))
 		}
 		return
 	}
@@ -49,6 +50,7 @@ func (p *parser) walk(h header, body []byte, depth int, wantText bool, parent st
 		}
 		if depth >= p.opt.MaxDepth {
 			p.warn(fmt.Sprintf("MIME nesting deeper than %d, inner parts ignored", p.opt.MaxDepth))
+			p.note(fmt.Sprintf("MIME parts nested deeper than %d levels were dropped (limits.mime_depth)", p.opt.MaxDepth))
 			return
 		}
 		p.walkMultipart(ct, params, body, depth, wantText)

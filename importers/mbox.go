@@ -80,6 +80,8 @@ type lineReader struct {
 	delim byte
 	back  []byte
 	off   int64 // offset of the next unread byte
+	max   int   // longest line kept whole (0: any); the rest is counted in cut
+	cut   int64 // bytes of the last line read that were not kept
 }
 
 func (lr *lineReader) readLine() ([]byte, error) {
@@ -95,15 +97,23 @@ func (lr *lineReader) readLine() ([]byte, error) {
 		return line, nil
 	}
 	line, err := lr.br.ReadSlice(lr.delim)
+	lr.cut = 0
 	if err == bufio.ErrBufferFull {
 		long := append([]byte(nil), line...)
 		for err == bufio.ErrBufferFull {
 			line, err = lr.br.ReadSlice(lr.delim)
+			if lr.max > 0 && len(long)+len(line) > lr.max {
+				// Past the limit the line is counted, not kept.
+				keep := max(lr.max-len(long), 0)
+				long = append(long, line[:keep]...)
+				lr.cut += int64(len(line) - keep)
+				continue
+			}
 			long = append(long, line...)
 		}
 		line = long
 	}
-	lr.off += int64(len(line))
+	lr.off += int64(len(line)) + lr.cut
 	if err == io.EOF && len(line) > 0 {
 		err = nil
 	}
@@ -159,11 +169,22 @@ func isFromLine(l []byte) bool {
 var strictFromRe = regexp.MustCompile(`^From \S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d{2}(:\d{2})? +(\S+ +)?\d{4}\b`)
 
 func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error, st *mboxStats) error {
+	return readMboxLimit(r, format, 0, func(raw []byte, n int, off int64, _ error) error { return fn(raw, n, off) }, st)
+}
+
+// readMboxLimit is readMbox that holds at most KeepLimit(limit) bytes of a
+// message (limit 0: no limit); a larger message reaches fn cut, with an
+// *OversizeError.
+func readMboxLimit(r io.Reader, format MboxFormat, limit int64, fn func([]byte, int, int64, error) error, st *mboxStats) error {
 	if st == nil {
 		st = &mboxStats{}
 	}
+	keep := KeepLimit(limit)
 	br := bufio.NewReaderSize(r, 64<<10)
 	lr := &lineReader{br: br, delim: '\n'}
+	if keep > 0 {
+		lr.max = int(keep)
+	}
 	if head, _ := br.Peek(64 << 10); bytes.IndexByte(head, '\n') < 0 && bytes.IndexByte(head, '\r') >= 0 {
 		lr.delim = '\r'
 	}
@@ -172,6 +193,7 @@ func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error,
 	var (
 		cur       []byte
 		curOff    int64
+		curSize   int64 // bytes of the message, kept or not
 		n         int
 		started   bool // a message (or leading content) is open
 		inHeader  bool
@@ -201,7 +223,15 @@ func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error,
 		n++
 		msg := cur
 		cur = nil
-		if err := fn(msg, n, curOff); err != nil {
+		var over error
+		if limit > 0 && curSize > limit {
+			if curSize > keep {
+				msg = msg[:min(int64(len(msg)), limit)]
+			}
+			over = newOversize(msg, curSize, limit)
+		}
+		curSize = 0
+		if err := fn(msg, n, curOff, over); err != nil {
 			return fmt.Errorf("mbox message %d at offset %d: %w", n, curOff, err)
 		}
 		return nil
@@ -216,6 +246,7 @@ func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error,
 			break
 		}
 		content := trimEOL(line)
+		size := int64(len(line)) + lr.cut
 		if prevBlank && isFromLine(content) || !inHeader && bytes.HasPrefix(content, []byte("From ")) && strictFromRe.Match(content) {
 			if err := emit(); err != nil {
 				return err
@@ -231,20 +262,28 @@ func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error,
 			curOff = lineOff
 		}
 		prevBlank = len(content) == 0
+		curSize += size
+		if keep > 0 && int64(len(cur)+len(line)) > keep {
+			line = line[:max(keep-int64(len(cur)), 0)]
+		}
 		if inHeader {
 			cur = append(cur, line...)
 			if len(content) == 0 {
 				inHeader = false
 				if useCL && clen >= 0 {
+					before := len(cur)
 					if ok, err := readCLBody(lr, clen, format, &cur, st); err != nil {
 						return err
 					} else if ok {
 						prevBlank = true
+						curSize += int64(len(cur) - before)
 					}
 				}
 			} else if useCL && (content[0] == 'C' || content[0] == 'c') {
 				if v, ok := cutHeader(content, "content-length"); ok {
-					if x, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil && x >= 0 && x <= maxContentLength {
+					// A Content-Length above the size limit is not believed:
+					// the message is split by lines and counted instead.
+					if x, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil && x >= 0 && x <= maxContentLength && (keep == 0 || int64(x) <= keep) {
 						clen = x
 					}
 				}
@@ -264,7 +303,7 @@ func readCLBody(lr *lineReader, clen int, format MboxFormat, cur *[]byte, st *mb
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return false, err
 	}
-	if len(body) == clen && clBoundary(lr) {
+	if len(body) == clen && clBoundary(lr) && (len(body) == 0 || !isFromLine(trimEOL(firstLineOf(body, lr.delim)))) {
 		if format == Mboxcl {
 			var out []byte
 			for len(body) > 0 {

@@ -50,6 +50,7 @@ type Message struct {
 	Loop        bool     // the message carries LoopHeader
 	Language    string   // ISO 639-1 code of Subject and Text, "" when unsure
 	Warnings    []string // repairs that leniency had to make
+	Dropped     []string // what a limit left out, a sentence each, for the entry
 	Raw         []byte   // the original bytes
 }
 
@@ -60,6 +61,9 @@ type Options struct {
 	MaxParts     int   // MIME parts read; default 200
 	MaxDepth     int   // MIME nesting; default 20
 	MaxLineBytes int   // longer lines are split; default 1 MiB
+	// MaxAttachment: a larger attachment is dropped and noted in Dropped;
+	// default MaxSize.
+	MaxAttachment int64
 }
 
 const (
@@ -82,6 +86,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = defaultMaxLine
 	}
+	if o.MaxAttachment <= 0 {
+		o.MaxAttachment = o.MaxSize
+	}
 	return o
 }
 
@@ -100,7 +107,7 @@ var ErrNotMail = errors.New("no mail header found")
 func Parse(raw []byte, opt Options) (*Message, error) {
 	opt = opt.withDefaults()
 	if int64(len(raw)) > opt.MaxSize {
-		return nil, fmt.Errorf("%w: %s%d bytes, limit %d", ErrTooLarge, peekMessageID(raw), len(raw), opt.MaxSize)
+		return nil, newOversize(raw, int64(len(raw)), opt.MaxSize)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, fmt.Errorf("%w: empty input", ErrNotMail)
@@ -108,7 +115,7 @@ func Parse(raw []byte, opt Options) (*Message, error) {
 	m := &Message{Raw: raw}
 	p := &parser{opt: opt, msg: m}
 	b := p.normaliseLineEnds(raw)
-	h, body := splitHeader(b, opt.MaxLineBytes, p.warn)
+	h, body := splitHeader(b, opt.MaxLineBytes, p.headerWarn)
 	if len(h) == 0 {
 		return nil, fmt.Errorf("%w: first line %q", ErrNotMail, sanitizeLine(firstLine(b), 60))
 	}
@@ -214,6 +221,9 @@ func charsetHint(h header, body []byte) string {
 func (p *parser) finish() {
 	m := p.msg
 	text := strings.Join(p.texts, "\n\n")
+	if n := longestLine(text); n > p.opt.MaxLineBytes {
+		p.limited(fmt.Sprintf("a line of %d bytes was split into lines of at most %d bytes (limits.line_length)", n, p.opt.MaxLineBytes))
+	}
 	text = cleanText(text, p.opt.MaxLineBytes)
 	m.Text, m.Quoted = splitQuoted(text)
 	m.HTML = p.fromHTML

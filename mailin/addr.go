@@ -2,6 +2,8 @@ package mailin
 
 import (
 	"strings"
+
+	"github.com/ticketdesk/ticket/ticket"
 )
 
 // NormalizeAddress is how customers are compared and stored: trimmed, angle
@@ -24,9 +26,10 @@ func NormalizeAddress(s string) string {
 	return string(b)
 }
 
-// SameAddress reports whether two addresses name the same mailbox after
-// NormalizeAddress; an empty address matches nothing.
+// SameAddress reports whether two addresses name the same mailbox, as
+// ticket.SameAddress compares them: ASCII case folded, internationalised
+// domains in their IDNA ASCII form, no look-alike merged; an empty address
+// matches nothing.
 func SameAddress(a, b string) bool {
-	a, b = NormalizeAddress(a), NormalizeAddress(b)
-	return a != "" && a == b
+	return ticket.SameAddress(a, b)
 }

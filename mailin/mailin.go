@@ -27,13 +27,20 @@ type Source struct {
 	// Envelope, when set, reads the delivery time lazily (the date of an
 	// mbox From_ line); it is asked only for messages without a Date.
 	Envelope func() time.Time
+	// Err is set when reading already refused the message (an
+	// *importers.OversizeError); raw is then the part kept, quarantined
+	// without parsing.
+	Err error
 }
 
 // Options shape an import run.
 type Options struct {
 	Channel string // the channel of new tickets; default "email"
 	MaxSize int64  // larger messages are quarantined; 0 selects importers' default
-	KeepRaw bool   // store each message's raw bytes beside its ticket
+	// Limits bound parsing (parts, depth, lines, attachments); its MaxSize,
+	// when 0, is MaxSize above.
+	Limits  importers.Options
+	KeepRaw bool // store each message's raw bytes beside its ticket
 	// Quarantine is the desk folder for unreadable mail; default QuarantineDir.
 	Quarantine string
 	Now        time.Time
@@ -167,8 +174,20 @@ func (im *Importer) markChanged(t *ticket.Ticket) {
 // Add files one raw message. An error means the run cannot go on (a hook
 // failed); a message that cannot be read is not an error but quarantined.
 func (im *Importer) Add(raw []byte, src Source) (Result, error) {
-	m, err := importers.Parse(raw, importers.Options{MaxSize: im.opt.MaxSize})
+	if src.Err != nil {
+		return im.addParsed(raw, nil, src.Err, src)
+	}
+	m, err := importers.Parse(raw, im.parseOptions())
 	return im.addParsed(raw, m, err, src)
+}
+
+// parseOptions are the limits every message is parsed with.
+func (im *Importer) parseOptions() importers.Options {
+	o := im.opt.Limits
+	if o.MaxSize == 0 {
+		o.MaxSize = im.opt.MaxSize
+	}
+	return o
 }
 
 func (im *Importer) addParsed(raw []byte, m *importers.Message, perr error, src Source) (Result, error) {
@@ -289,7 +308,7 @@ func (im *Importer) thread(m *importers.Message, from string) (t *ticket.Ticket,
 	}
 	if tid, ok := importers.SubjectTag(m.Subject); ok {
 		if t := im.tickets[tid]; t != nil {
-			if from != "" && (from == NormalizeAddress(t.Customer) || im.opt.IsAgent(from)) {
+			if from != "" && (SameAddress(from, t.Customer) || im.opt.IsAgent(from)) {
 				return t, "", "subject-tag"
 			}
 			return nil, t.ID, "new"
@@ -326,11 +345,21 @@ func body(m *importers.Message) string {
 	}
 	if b.Len() == 0 {
 		if len(m.Attachments) > 0 {
-			return "_(no text; see the attachments)_"
+			b.WriteString("_(no text; see the attachments)_")
+		} else {
+			b.WriteString("_(no text)_")
 		}
-		return "_(no text)_"
+	}
+	// What a limit left out is said where an agent reads the message.
+	for _, d := range m.Dropped {
+		b.WriteString("\n\n_(" + escapeNote(d) + ")_")
 	}
 	return b.String()
+}
+
+// escapeNote keeps a note plain text inside Markdown emphasis.
+func escapeNote(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "<", `\<`, "[", `\[`, "`", "\\`").Replace(s)
 }
 
 // store plans a message's attachments (and raw copy) beside ticket id and
@@ -404,6 +433,9 @@ func (im *Importer) quarantine(raw []byte, src Source, cause error) Result {
 		fmt.Fprintf(&b, "source: %s\n", ticket.CleanLine(src.Name))
 	}
 	fmt.Fprintf(&b, "quarantined: %s\n", ticket.Time(im.opt.Now).Format(time.RFC3339))
+	if errors.Is(cause, importers.ErrTooLarge) {
+		fmt.Fprintf(&b, "limit: raise limits.message_size in %s (or pass --max-size) to let it in\n", ticket.ConfigPath)
+	}
 	fmt.Fprintf(&b, "retry: ticket import --retry-quarantine\n")
 	im.plan(path.Join(im.opt.Quarantine, name+".reason"), []byte(b.String()))
 	return Result{Outcome: Quarantined, Reason: reason, Path: p}
@@ -413,7 +445,7 @@ func (im *Importer) quarantine(raw []byte, src Source, cause error) Result {
 // now reads, it is filed like any message and both quarantine files are
 // removed in the same commit; otherwise nothing changes.
 func (im *Importer) Retry(p string, raw []byte) (Result, error) {
-	m, err := importers.Parse(raw, importers.Options{MaxSize: im.opt.MaxSize})
+	m, err := importers.Parse(raw, im.parseOptions())
 	if err != nil {
 		return Result{Outcome: Quarantined, Reason: err.Error(), Path: p}, nil
 	}

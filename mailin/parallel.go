@@ -41,7 +41,11 @@ func (im *Importer) Parallel(workers int, done func(Result)) *Parallel {
 		go func() {
 			defer p.wg.Done()
 			for j := range p.work {
-				j.m, j.perr = importers.Parse(j.raw, importers.Options{MaxSize: im.opt.MaxSize})
+				if j.src.Err != nil {
+					j.perr = j.src.Err
+				} else {
+					j.m, j.perr = importers.Parse(j.raw, im.parseOptions())
+				}
 				close(j.ready)
 			}
 		}()
