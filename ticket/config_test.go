@@ -307,6 +307,9 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add("calendars: {c: {timezone: UTC, hours: {sun-thu: '08:00-12:00,13:00-16:00'}}}\nbusiness_hours: c\n")
 	f.Add("name: \"\\0\\t\"\ncommit: true\nagents: []\n")
 	f.Add("a: &x 1\nb: *x\n")
+	for _, b := range seedConfigs(f) { // demo desk, scripts, docs (fuzz_test.go)
+		f.Add(string(b))
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		c, err := ParseConfig(ConfigPath, []byte(src))
 		if err != nil {

@@ -181,11 +181,8 @@ func TestRoundTripProperty(t *testing.T) {
 }
 
 func FuzzParseRender(f *testing.F) {
-	f.Add(Render(sampleTicket()))
-	for _, name := range []string{"full", "minimal", "hostile"} {
-		if b, err := os.ReadFile(filepath.Join("testdata", "golden", name+".md")); err == nil {
-			f.Add(b)
-		}
+	for _, b := range seedTickets(f) { // golden files, scripts (fuzz_test.go)
+		f.Add(b)
 	}
 	f.Add([]byte("---\nid: abc\nstatus: new\ncreated: 2026-01-01T00:00:00Z\n---\n"))
 	f.Add([]byte("---\nid: abc\nstatus: new\ncreated: 2026-01-01T00:00:00Z\na: &x [*x]\n---\n"))

@@ -300,6 +300,10 @@ func FuzzMerge(f *testing.F) {
 	b.Entries[0].Body = "edited"
 	f.Add(Render(base), Render(a), Render(b))
 	f.Add([]byte{}, Render(a), Render(b))
+	seeds := seedTickets(f)
+	for i, s := range seeds {
+		f.Add(s, s, seeds[(i+1)%len(seeds)])
+	}
 	f.Fuzz(func(t *testing.T, bb, ab, tb []byte) {
 		a, err := Parse(ab)
 		if err != nil || a.Validate() != nil {
