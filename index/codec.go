@@ -12,14 +12,18 @@ import (
 
 // The record encoding: every string is a uvarint length and its bytes;
 // slices and maps are a uvarint count plus one (0 means nil); times are a
-// varint of Unix seconds plus one (0 means the zero time). Entry bodies and
-// the preamble go to a separate body section and the record keeps their
-// offset and length, so a listing never touches the conversation's text.
+// byte (0 for the zero time, 1 for a set one) and a varint of Unix seconds.
+//
+// A ticket is split in two. The head (meta) holds the front matter and the
+// few figures listings need of the conversation (the number of entries, the
+// time of the last one); it lives in the index file, which a listing reads
+// whole. The conversation (body: the preamble and every entry, texts
+// inline) is a self-contained blob in a segment file, read only when a
+// command asks for the entries.
 
 type encoder struct {
 	meta []byte
 	body []byte
-	base uint64 // offset of body[0] in the body section
 }
 
 func (e *encoder) uint(v uint64) { e.meta = binary.AppendUvarint(e.meta, v) }
@@ -27,12 +31,6 @@ func (e *encoder) uint(v uint64) { e.meta = binary.AppendUvarint(e.meta, v) }
 func (e *encoder) str(s string) {
 	e.uint(uint64(len(s)))
 	e.meta = append(e.meta, s...)
-}
-
-func (e *encoder) text(s string) {
-	e.uint(e.base + uint64(len(e.body)))
-	e.uint(uint64(len(s)))
-	e.body = append(e.body, s...)
 }
 
 func (e *encoder) time(t time.Time) {
@@ -67,6 +65,7 @@ func (e *encoder) strMap(m map[string]string) {
 	}
 }
 
+// ticket encodes the head into e.meta and the conversation into e.body.
 func (e *encoder) ticket(t *ticket.Ticket) {
 	e.str(t.ID)
 	e.str(t.Title)
@@ -85,12 +84,21 @@ func (e *encoder) ticket(t *ticket.Ticket) {
 	e.meta = binary.AppendVarint(e.meta, int64(t.Reopened))
 	e.str(t.SLA)
 	e.strMap(t.Fields)
-	e.text(t.Preamble)
+	// The figures of the conversation.
 	if t.Entries == nil {
 		e.uint(0)
 	} else {
 		e.uint(uint64(len(t.Entries)) + 1)
 	}
+	var last time.Time
+	if n := len(t.Entries); n > 0 {
+		last = t.Entries[n-1].At
+	}
+	e.time(last)
+
+	head := e.meta
+	e.meta = e.body
+	e.str(t.Preamble)
 	for i := range t.Entries {
 		en := &t.Entries[i]
 		e.str(en.ID)
@@ -103,13 +111,15 @@ func (e *encoder) ticket(t *ticket.Ticket) {
 		e.str(string(en.Status))
 		e.str(string(en.From))
 		e.strMap(en.Meta)
-		e.text(en.Body)
+		e.str(en.Body)
 	}
+	e.body = e.meta
+	e.meta = head
 }
 
 var errCorrupt = errors.New("index record is corrupt")
 
-// decoder reads records; strings point into the mapped file, which stays
+// decoder reads records; strings point into the mapped files, which stay
 // mapped for the life of the process, so nothing is copied.
 type decoder struct {
 	meta []byte
@@ -148,15 +158,6 @@ func (d *decoder) str() string {
 	s := view(d.meta[:n])
 	d.meta = d.meta[n:]
 	return s
-}
-
-func (d *decoder) text() string {
-	off, n := d.uint(), d.uint()
-	if off > uint64(len(d.body)) || n > uint64(len(d.body))-off {
-		d.fail()
-		return ""
-	}
-	return view(d.body[off : off+n])
 }
 
 func (d *decoder) time() time.Time {
@@ -212,7 +213,9 @@ func (d *decoder) strMap() map[string]string {
 	return m
 }
 
-func (d *decoder) ticket() *ticket.Ticket {
+// head decodes the front matter and the figures of the conversation from
+// d.meta; the ticket's Entries stay nil.
+func (d *decoder) head() (*ticket.Ticket, ticket.Digest) {
 	t := &ticket.Ticket{}
 	t.ID = d.str()
 	t.Title = d.str()
@@ -231,16 +234,47 @@ func (d *decoder) ticket() *ticket.Ticket {
 	r, n := binary.Varint(d.meta)
 	if n <= 0 {
 		d.fail()
-		return nil
+		return nil, ticket.Digest{}
 	}
 	d.meta = d.meta[n:]
 	t.Reopened = int(r)
 	t.SLA = d.str()
 	t.Fields = d.strMap()
-	t.Preamble = d.text()
-	n2 := d.count()
-	if n2 >= 0 {
-		t.Entries = make([]ticket.Entry, n2)
+	var dg ticket.Digest
+	dg.Entries = int(d.uint()) - 1 // -1: nil entries
+	dg.LastAt = d.time()
+	if d.err != nil {
+		return nil, ticket.Digest{}
+	}
+	return t, dg
+}
+
+// ticket decodes the whole ticket: the head from d.meta, the conversation
+// from d.body.
+func (d *decoder) ticket() *ticket.Ticket {
+	t, dg := d.head()
+	if d.err != nil {
+		return nil
+	}
+	if dg.Entries > len(d.body) {
+		d.fail()
+		return nil
+	}
+	head := d.meta
+	d.meta = d.body
+	if d.entries(t, dg.Entries); d.err != nil {
+		return nil
+	}
+	d.body = d.meta
+	d.meta = head
+	return t
+}
+
+// entries decodes the conversation of t (n entries, -1 for nil) from d.meta.
+func (d *decoder) entries(t *ticket.Ticket, n int) {
+	t.Preamble = d.str()
+	if n >= 0 {
+		t.Entries = make([]ticket.Entry, n)
 	}
 	for i := range t.Entries {
 		en := &t.Entries[i]
@@ -254,15 +288,11 @@ func (d *decoder) ticket() *ticket.Ticket {
 		en.Status = ticket.Status(d.str())
 		en.From = ticket.Status(d.str())
 		en.Meta = d.strMap()
-		en.Body = d.text()
+		en.Body = d.str()
 		if d.err != nil {
-			return nil
+			return
 		}
 	}
-	if d.err != nil {
-		return nil
-	}
-	return t
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -2,31 +2,49 @@ package index
 
 import (
 	"bufio"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash"
 	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/ticketdesk/ticket/ticket"
 )
 
-// The file: a 64-byte header, the body section (entry bodies and preambles)
-// and the record section (keys and ticket fields). Both sections carry a
-// CRC-32C; a file that fails any check is ignored and rebuilt.
+// An index is an index file and the segment files it points into.
+//
+// The index file: a 64-byte header, then one record per ticket file, checked
+// by a CRC-32C; a file that fails any check is ignored and rebuilt.
 //
 //	0  magic "tktindex"
 //	8  version u32, kind u32, count u32, reserved u32
-//	24 record section length u64, body section length u64
-//	40 record CRC u32, body CRC u32, reserved u64
+//	24 record section length u64, reserved u64
+//	40 record CRC u32, reserved u32, reserved u64
 //	56 header CRC u32 (of bytes 0..56), reserved u32
+//
+// A record is the file's key (path, blob id, stat data, checksum), the
+// ticket's head (codec.go) and where its conversation lies: the segment, the
+// offset and length in it and the CRC-32C of those bytes (24 bytes, fixed).
+//
+// Segments (<index file>.<id>.seg) hold conversations back to back and are
+// never changed once renamed into place. A load that parses changed files
+// writes their conversations to one new segment and copies the other
+// records as they are, so a pull of 100 changed tickets writes 100
+// conversations, not 100,000. Segments no record points to are deleted;
+// when too much of the segments is dead, the live conversations are copied
+// into the new one.
 const (
 	magic      = "tktindex"
-	version    = 1
+	version    = 2
 	headerSize = 64
+	refSize    = 24
 )
 
 // Kinds of index file.
@@ -52,30 +70,124 @@ func (k key) sameStat(o key) bool {
 	return k.size == o.size && k.mtime == o.mtime && k.ctime == o.ctime && k.ino == o.ino
 }
 
-// record is one indexed ticket file: its key and the encoded ticket, not
-// decoded until asked for.
+// blobRef is where a conversation lies.
+type blobRef struct {
+	seg uint64
+	off uint64
+	n   uint32
+	crc uint32
+}
+
+// record is one indexed ticket file: its key, the encoded head and where
+// its conversation is.
 type record struct {
 	key
-	meta []byte // the ticket's fields
+	meta []byte
+	ref  blobRef
 }
 
 // indexFile is a loaded index file.
 type indexFile struct {
+	path     string
 	records  []record
-	body     []byte
 	modTime  time.Time // when it was written, to spot racy entries
-	byPath   map[string]int
-	byHash   map[string]int
 	fileSize int64
+
+	mu   sync.Mutex
+	segs map[uint64][]byte // mapped segments, opened on first use
+	// reread parses a file again when its conversation cannot be read
+	// (a segment deleted by a concurrent rewrite, or damaged).
+	reread func(path string) (*ticket.Ticket, error)
 }
 
-func (f *indexFile) decode(r *record) (*ticket.Ticket, error) {
-	d := decoder{meta: r.meta, body: f.body}
-	t := d.ticket()
+func segmentPath(file string, id uint64) string {
+	return file + "." + fmt.Sprintf("%016x", id) + ".seg"
+}
+
+// segment maps a segment file.
+func (f *indexFile) segment(id uint64) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if b, ok := f.segs[id]; ok {
+		return b, nil
+	}
+	fh, err := os.Open(segmentPath(f.path, id))
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	b, err := mapFile(fh, fi.Size())
+	if err != nil {
+		return nil, err
+	}
+	if f.segs == nil {
+		f.segs = map[uint64][]byte{}
+	}
+	f.segs[id] = b
+	return b, nil
+}
+
+// blob returns a record's conversation, checked.
+func (f *indexFile) blob(r *record) ([]byte, error) {
+	seg, err := f.segment(r.ref.seg)
+	if err != nil {
+		return nil, err
+	}
+	if r.ref.off > uint64(len(seg)) || uint64(r.ref.n) > uint64(len(seg))-r.ref.off {
+		return nil, errCorrupt
+	}
+	b := seg[r.ref.off : r.ref.off+uint64(r.ref.n)]
+	if crc32.Checksum(b, castagnoli) != r.ref.crc {
+		return nil, errCorrupt
+	}
+	return b, nil
+}
+
+// head decodes a record's front matter and digest.
+func (f *indexFile) head(r *record) (*ticket.Ticket, ticket.Digest, error) {
+	d := decoder{meta: r.meta}
+	t, dg := d.head()
 	if d.err != nil {
-		return nil, d.err
+		return nil, dg, d.err
+	}
+	return t, dg, nil
+}
+
+// decode decodes the whole ticket, reading the file again when its
+// conversation cannot be read from the segment.
+func (f *indexFile) decode(r *record) (*ticket.Ticket, error) {
+	t, dg, err := f.head(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.entries(r, t, dg); err != nil {
+		if f.reread != nil {
+			return f.reread(r.path)
+		}
+		return nil, err
 	}
 	return t, nil
+}
+
+// entries fills in the conversation of t, decoded from r's head.
+func (f *indexFile) entries(r *record, t *ticket.Ticket, dg ticket.Digest) error {
+	b, err := f.blob(r)
+	if err != nil {
+		return err
+	}
+	if dg.Entries > len(b) {
+		return errCorrupt
+	}
+	d := decoder{meta: b}
+	d.entries(t, dg.Entries)
+	if d.err != nil || len(d.meta) != 0 {
+		return errCorrupt
+	}
+	return nil
 }
 
 var errBadIndex = errors.New("index file is damaged")
@@ -94,42 +206,33 @@ func readIndex(path string, kind uint32) (*indexFile, error) {
 	if fi.Size() < headerSize {
 		return nil, errBadIndex
 	}
-	var h [headerSize]byte
-	if _, err := io.ReadFull(f, h[:]); err != nil {
-		return nil, errBadIndex
+	data, err := mapFile(f, fi.Size())
+	if err != nil {
+		return nil, err
 	}
+	h := data[:headerSize]
 	le := binary.LittleEndian
 	if string(h[:8]) != magic || le.Uint32(h[8:]) != version || le.Uint32(h[12:]) != kind ||
 		crc32.Checksum(h[:56], castagnoli) != le.Uint32(h[56:]) {
 		return nil, errBadIndex
 	}
 	count := le.Uint32(h[16:])
-	metaLen, bodyLen := le.Uint64(h[24:]), le.Uint64(h[32:])
-	if metaLen > uint64(fi.Size()) || bodyLen > uint64(fi.Size()) || headerSize+metaLen+bodyLen != uint64(fi.Size()) {
+	metaLen := le.Uint64(h[24:])
+	if metaLen != uint64(fi.Size())-headerSize {
 		return nil, errBadIndex
 	}
-	// The body section is checked through a small buffer, so a listing
-	// does not fault the conversations' pages into memory.
-	sum := crc32.New(castagnoli)
-	if _, err := io.Copy(sum, io.NewSectionReader(f, headerSize, int64(bodyLen))); err != nil || sum.Sum32() != le.Uint32(h[44:]) {
-		return nil, errBadIndex
-	}
-	data, err := mapFile(f, fi.Size())
-	if err != nil {
-		return nil, err
-	}
-	meta := data[headerSize+bodyLen:]
+	meta := data[headerSize:]
 	if crc32.Checksum(meta, castagnoli) != le.Uint32(h[40:]) {
 		return nil, errBadIndex
 	}
-	ix := &indexFile{body: data[headerSize : headerSize+bodyLen], modTime: fi.ModTime(), fileSize: fi.Size()}
-	if count > uint32(len(meta)) {
+	ix := &indexFile{path: path, modTime: fi.ModTime(), fileSize: fi.Size()}
+	if uint64(count) > metaLen/refSize {
 		return nil, errBadIndex
 	}
-	ix.records = make([]record, 0, count)
+	ix.records = make([]record, count)
 	d := decoder{meta: meta}
-	for range count {
-		var r record
+	for i := range ix.records {
+		r := &ix.records[i]
 		r.path = d.str()
 		r.hash = d.str()
 		r.size = int64(d.uint())
@@ -138,12 +241,13 @@ func readIndex(path string, kind uint32) (*indexFile, error) {
 		r.ino = d.uint()
 		r.sum = uint32(d.uint())
 		n := d.uint()
-		if d.err != nil || n > uint64(len(d.meta)) {
+		if d.err != nil || n+refSize > uint64(len(d.meta)) {
 			return nil, errBadIndex
 		}
-		r.meta = d.meta[:n]
-		d.meta = d.meta[n:]
-		ix.records = append(ix.records, r)
+		r.meta = d.meta[:n:n]
+		ref := d.meta[n : n+refSize]
+		r.ref = blobRef{seg: le.Uint64(ref), off: le.Uint64(ref[8:]), n: le.Uint32(ref[16:]), crc: le.Uint32(ref[20:])}
+		d.meta = d.meta[n+refSize:]
 	}
 	if d.err != nil || len(d.meta) != 0 {
 		return nil, errBadIndex
@@ -151,20 +255,22 @@ func readIndex(path string, kind uint32) (*indexFile, error) {
 	return ix, nil
 }
 
-// writer streams a new index file: bodies go straight to the file, records
-// to a second temporary file appended at the end, so a rebuild holds neither
-// in memory.
+// writer streams a new index file and one new segment; nothing of the
+// rebuild is held in memory.
 type writer struct {
 	path     string
 	kind     uint32
-	f, recs  *os.File
-	fw, rw   *bufio.Writer
-	bodyCRC  hash.Hash32
+	f        *os.File
+	fw       *bufio.Writer
 	metaCRC  hash.Hash32
-	enc      encoder
-	tmp      encoder
-	count    uint32
 	metaLen  uint64
+	count    uint32
+	rec      []byte
+	seg      *os.File // created on the first conversation
+	sw       *bufio.Writer
+	segID    uint64
+	segLen   uint64
+	used     map[uint64]bool // segments the new file points into
 	finished bool
 }
 
@@ -177,27 +283,39 @@ func newWriter(path string, kind uint32) (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := os.CreateTemp(dir, ".tmp-records-*")
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	w := &writer{path: path, kind: kind, f: f, recs: recs,
-		fw: bufio.NewWriterSize(f, 1<<16), rw: bufio.NewWriterSize(recs, 1<<16),
-		bodyCRC: crc32.New(castagnoli), metaCRC: crc32.New(castagnoli)}
+	var id [8]byte
+	rand.Read(id[:])
+	w := &writer{path: path, kind: kind, f: f, fw: bufio.NewWriterSize(f, 1<<16),
+		metaCRC: crc32.New(castagnoli), used: map[uint64]bool{},
+		segID: binary.LittleEndian.Uint64(id[:]) | 1}
 	var zero [headerSize]byte
 	w.fw.Write(zero[:])
 	return w, nil
 }
 
-// add appends one ticket file's record.
-func (w *writer) add(k key, t *ticket.Ticket) error {
-	w.tmp.meta = w.tmp.meta[:0]
-	w.tmp.body = w.tmp.body[:0]
-	w.tmp.ticket(t)
-	e := &w.enc
-	e.meta = e.meta[:0]
+// addBlob appends a conversation to the new segment.
+func (w *writer) addBlob(b []byte) (blobRef, error) {
+	if w.seg == nil {
+		f, err := os.CreateTemp(filepath.Dir(w.path), ".tmp-segment-*")
+		if err != nil {
+			return blobRef{}, err
+		}
+		w.seg, w.sw = f, bufio.NewWriterSize(f, 1<<16)
+	}
+	ref := blobRef{seg: w.segID, off: w.segLen, n: uint32(len(b)), crc: crc32.Checksum(b, castagnoli)}
+	if uint64(len(b)) > 1<<31 {
+		return blobRef{}, errors.New("ticket too large to index")
+	}
+	if _, err := w.sw.Write(b); err != nil {
+		return blobRef{}, err
+	}
+	w.segLen += uint64(len(b))
+	return ref, nil
+}
+
+// addRecord appends one record whose conversation is already in a segment.
+func (w *writer) addRecord(k key, meta []byte, ref blobRef) error {
+	e := encoder{meta: w.rec[:0]}
 	e.str(k.path)
 	e.str(k.hash)
 	e.uint(uint64(k.size))
@@ -205,21 +323,31 @@ func (w *writer) add(k key, t *ticket.Ticket) error {
 	e.uint(uint64(k.ctime))
 	e.uint(k.ino)
 	e.uint(uint64(k.sum))
-	e.uint(uint64(len(w.tmp.meta)))
-	for _, b := range [][]byte{e.meta, w.tmp.meta} {
-		w.metaCRC.Write(b)
-		if _, err := w.rw.Write(b); err != nil {
-			return err
-		}
-		w.metaLen += uint64(len(b))
-	}
-	w.bodyCRC.Write(w.tmp.body)
-	if _, err := w.fw.Write(w.tmp.body); err != nil {
+	e.uint(uint64(len(meta)))
+	e.meta = append(e.meta, meta...)
+	le := binary.LittleEndian
+	e.meta = le.AppendUint64(e.meta, ref.seg)
+	e.meta = le.AppendUint64(e.meta, ref.off)
+	e.meta = le.AppendUint32(e.meta, ref.n)
+	e.meta = le.AppendUint32(e.meta, ref.crc)
+	w.rec = e.meta
+	w.metaCRC.Write(e.meta)
+	if _, err := w.fw.Write(e.meta); err != nil {
 		return err
 	}
-	w.tmp.base += uint64(len(w.tmp.body))
+	w.metaLen += uint64(len(e.meta))
 	w.count++
+	w.used[ref.seg] = true
 	return nil
+}
+
+// add appends a freshly encoded ticket: its head and its conversation.
+func (w *writer) add(k key, meta, body []byte) error {
+	ref, err := w.addBlob(body)
+	if err != nil {
+		return err
+	}
+	return w.addRecord(k, meta, ref)
 }
 
 // abort removes the temporary files.
@@ -229,22 +357,28 @@ func (w *writer) abort() {
 	}
 	w.finished = true
 	w.f.Close()
-	w.recs.Close()
 	os.Remove(w.f.Name())
-	os.Remove(w.recs.Name())
+	if w.seg != nil {
+		w.seg.Close()
+		os.Remove(w.seg.Name())
+	}
 }
 
-// finish writes the header and renames the file into place.
+// finish renames the segment and then the index file into place, and
+// deletes the segments nothing points to any more.
 func (w *writer) finish() error {
 	defer w.abort()
-	if err := w.rw.Flush(); err != nil {
-		return err
-	}
-	if _, err := w.recs.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	if _, err := w.fw.ReadFrom(w.recs); err != nil {
-		return err
+	if w.seg != nil {
+		if err := w.sw.Flush(); err != nil {
+			return err
+		}
+		if err := w.seg.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(w.seg.Name(), segmentPath(w.path, w.segID)); err != nil {
+			return err
+		}
+		w.seg = nil
 	}
 	if err := w.fw.Flush(); err != nil {
 		return err
@@ -256,9 +390,7 @@ func (w *writer) finish() error {
 	le.PutUint32(h[12:], w.kind)
 	le.PutUint32(h[16:], w.count)
 	le.PutUint64(h[24:], w.metaLen)
-	le.PutUint64(h[32:], w.tmp.base)
 	le.PutUint32(h[40:], w.metaCRC.Sum32())
-	le.PutUint32(h[44:], w.bodyCRC.Sum32())
 	le.PutUint32(h[56:], crc32.Checksum(h[:56], castagnoli))
 	if _, err := w.f.WriteAt(h[:], 0); err != nil {
 		return err
@@ -266,5 +398,58 @@ func (w *writer) finish() error {
 	if err := w.f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(w.f.Name(), w.path)
+	if err := os.Rename(w.f.Name(), w.path); err != nil {
+		return err
+	}
+	removeSegments(w.path, w.used)
+	return nil
+}
+
+// segments lists the segment files of an index file with their sizes.
+func segments(file string) map[uint64]int64 {
+	ents, err := os.ReadDir(filepath.Dir(file))
+	if err != nil {
+		return nil
+	}
+	prefix := filepath.Base(file) + "."
+	out := map[uint64]int64{}
+	for _, e := range ents {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".seg") {
+			continue
+		}
+		id, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".seg"), 16, 64)
+		if err != nil {
+			continue
+		}
+		var size int64
+		if fi, err := e.Info(); err == nil {
+			size = fi.Size()
+		}
+		out[id] = size
+	}
+	return out
+}
+
+// removeSegments deletes the segments of file not in keep (all when keep is
+// nil). A process still reading an older index file finds its segment gone
+// and parses the ticket file again.
+func removeSegments(file string, keep map[uint64]bool) {
+	for id := range segments(file) {
+		if !keep[id] {
+			os.Remove(segmentPath(file, id))
+		}
+	}
+}
+
+// copyAll reports whether r's segments hold so much that no record points
+// to that the live conversations should be copied into a new segment.
+func copyAll(file string, live map[uint64]uint64) bool {
+	sizes := segments(file)
+	var total, used uint64
+	for id, n := range live {
+		total += uint64(sizes[id])
+		used += n
+	}
+	return len(live) > 8 || total > 2*used+1<<20
 }

@@ -81,6 +81,23 @@ func (r *Result) Load() (*ticket.Ticket, error) {
 	return t, err
 }
 
+// Head returns the ticket's front matter, with Entries and Preamble left
+// empty, and the digest of its conversation, without reading the
+// conversation. A result already loaded returns its whole ticket.
+func (r *Result) Head() (*ticket.Ticket, ticket.Digest, error) {
+	if r.Ticket != nil || r.Err != nil || r.from == nil {
+		if r.Ticket == nil {
+			return nil, ticket.Digest{}, r.Err
+		}
+		return r.Ticket, ticket.DigestOf(r.Ticket), r.Err
+	}
+	t, dg, err := r.from.head(&r.from.records[r.rec])
+	if err != nil {
+		err = errors.New(r.Path + ": " + err.Error() + "; run `ticket index --rebuild`")
+	}
+	return t, dg, err
+}
+
 // Stats says what a load did.
 type Stats struct {
 	Files  int // ticket files listed
@@ -115,6 +132,7 @@ func (ix *Index) Remove() error {
 		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+		removeSegments(f, nil)
 	}
 	removeDB(ix.searchFile())
 	removeDB(ix.searchRefFile())
@@ -140,6 +158,9 @@ func (ix *Index) Files() []FileStats {
 		fs := FileStats{Name: f.name, Path: f.path}
 		if fi, err := os.Stat(f.path); err == nil {
 			fs.Bytes = fi.Size()
+		}
+		for _, n := range segments(f.path) {
+			fs.Bytes += n
 		}
 		if x, err := readIndex(f.path, f.kind); err == nil {
 			fs.Entries, fs.OK = len(x.records), true
@@ -250,15 +271,30 @@ func listShard(base, shard string) ([]key, error) {
 
 // load is the one algorithm behind both kinds of index: match keys against
 // the stored records, parse what is missing or in doubt, write a new file
-// when anything changed and decode the tickets from it.
+// when anything changed and point the results into it.
 func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([]byte, error), parse Parser) ([]Result, Stats, error) {
 	st := Stats{Files: len(keys)}
+	reread := func(p string) (*ticket.Ticket, error) {
+		data, err := read(p)
+		if err != nil {
+			return nil, err
+		}
+		return parse(p, data)
+	}
 	old, _ := readIndex(file, kind)
 	hit := make([]int, len(keys))
 	dirty := old == nil
 	if old != nil {
+		old.reread = reread
+		// A record whose segment is gone or too short is parsed again.
+		sizes := segments(file)
+		usable := func(r *record) bool {
+			size, ok := sizes[r.ref.seg]
+			return ok && r.ref.off+uint64(r.ref.n) <= uint64(size)
+		}
 		byKey := make(map[string]int, len(old.records))
-		for i, r := range old.records {
+		for i := range old.records {
+			r := &old.records[i]
 			if kind == kindBlobs {
 				byKey[r.hash] = i
 			} else {
@@ -272,12 +308,12 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 		for i, k := range keys {
 			hit[i] = -1
 			if kind == kindBlobs {
-				if j, ok := byKey[k.hash]; ok {
+				if j, ok := byKey[k.hash]; ok && usable(&old.records[j]) {
 					hit[i] = j
 				}
 			} else if j, ok := byKey[k.path]; ok {
-				r := old.records[j]
-				if r.sameStat(k) && r.mtime/1e9 < racyFrom {
+				r := &old.records[j]
+				if r.sameStat(k) && r.mtime/1e9 < racyFrom && usable(r) {
 					hit[i] = j
 				}
 			}
@@ -310,17 +346,15 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 			if out[i].Err != nil {
 				continue
 			}
-			data, err := read(k.path)
-			if err == nil {
-				out[i].Ticket, err = parse(k.path, data)
-			}
-			out[i].Err = err
+			out[i].Ticket, out[i].Err = reread(k.path)
 		}
 		return out, st, nil
 	}
+	fresh.reread = reread
 	st.Wrote = true
 	pos := make(map[string]int, len(fresh.records))
-	for i, r := range fresh.records {
+	for i := range fresh.records {
+		r := &fresh.records[i]
 		if kind == kindBlobs {
 			pos[r.hash] = i
 		} else {
@@ -338,6 +372,8 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 		}
 		if j, ok := pos[id]; ok {
 			hit[i] = j
+		} else {
+			out[i].Ticket, out[i].Err = reread(k.path)
 		}
 	}
 	ix.decodeAll(fresh, hit, out)
@@ -345,16 +381,24 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 }
 
 func (ix *Index) decodeAll(f *indexFile, hit []int, out []Result) {
-	n := len(hit)
-	if ix.Lazy {
-		for i := range out {
-			if hit[i] >= 0 && out[i].Err == nil {
-				out[i].from, out[i].rec = f, hit[i]
-				out[i].Key = f.records[hit[i]].contentKey()
-			}
+	for i := range out {
+		if hit[i] >= 0 && out[i].Err == nil {
+			out[i].from, out[i].rec = f, hit[i]
+			out[i].Key = f.records[hit[i]].contentKey()
 		}
+	}
+	if ix.Lazy {
 		return
 	}
+	parallel(len(out), func(i int) {
+		if out[i].from != nil {
+			out[i].Load()
+		}
+	})
+}
+
+// parallel calls fn for 0..n-1 on every core.
+func parallel(n int, fn func(i int)) {
 	w := workers()
 	var wg sync.WaitGroup
 	for g := range w {
@@ -362,16 +406,7 @@ func (ix *Index) decodeAll(f *indexFile, hit []int, out []Result) {
 		go func() {
 			defer wg.Done()
 			for i := g * n / w; i < (g+1)*n/w; i++ {
-				if hit[i] < 0 || out[i].Err != nil {
-					continue
-				}
-				r := &f.records[hit[i]]
-				out[i].Key = r.contentKey()
-				t, err := f.decode(r)
-				if err != nil {
-					err = errors.New(out[i].Path + ": " + err.Error() + "; run `ticket index --rebuild`")
-				}
-				out[i].Ticket, out[i].Err = t, err
+				fn(i)
 			}
 		}()
 	}
@@ -379,8 +414,8 @@ func (ix *Index) decodeAll(f *indexFile, hit []int, out []Result) {
 }
 
 type parsedFile struct {
-	i int
-	t *ticket.Ticket
+	i          int
+	meta, body []byte
 }
 
 // rewrite writes a new index holding the unchanged records and the files
@@ -416,7 +451,9 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 					out[i].Err = err
 					continue
 				}
-				parsed <- parsedFile{i, t}
+				var e encoder
+				e.ticket(t)
+				parsed <- parsedFile{i, e.meta, e.body}
 			}
 		}()
 	}
@@ -431,52 +468,73 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 	var werr error
 	for p := range parsed {
 		if werr == nil {
-			werr = w.add(keys[p.i], p.t)
+			werr = w.add(keys[p.i], p.meta, p.body)
 		}
 	}
 	if werr != nil {
 		return nil, len(misses), werr
 	}
+	// The records kept: those still listed, and for refs those of other
+	// refs too, within reason, so switching between two branches does not
+	// rebuild each time.
+	type kept struct {
+		k key
+		j int
+	}
+	var keep []kept
 	stored := map[int]bool{}
 	for i, k := range keys {
 		if hit[i] < 0 || stored[hit[i]] {
 			continue
 		}
 		stored[hit[i]] = true
-		t, err := old.decode(&old.records[hit[i]])
-		if err != nil {
-			return nil, len(misses), err
-		}
 		rk := k
 		if kind == kindWorktree {
 			rk = old.records[hit[i]].key
 		}
-		if err := w.add(rk, t); err != nil {
-			return nil, len(misses), err
-		}
+		keep = append(keep, kept{rk, hit[i]})
 	}
 	if kind == kindBlobs && old != nil {
-		// Keep blobs of other refs too, within reason, so switching
-		// between two branches does not rebuild each time.
-		limit := 2*len(keys) + 1000
-		var rest []int
+		limit := 2*len(keys) + 1000 - int(w.count) - len(keep)
 		for j := range old.records {
-			if !stored[j] {
-				rest = append(rest, j)
-			}
-		}
-		sort.Ints(rest)
-		for _, j := range rest {
-			if int(w.count) >= limit {
+			if limit <= 0 {
 				break
 			}
-			t, err := old.decode(&old.records[j])
+			if !stored[j] {
+				keep = append(keep, kept{old.records[j].key, j})
+				limit--
+			}
+		}
+	}
+	live := map[uint64]uint64{}
+	for _, kp := range keep {
+		live[old.records[kp.j].ref.seg] += uint64(old.records[kp.j].ref.n)
+	}
+	compact := copyAll(file, live)
+	for _, kp := range keep {
+		r := &old.records[kp.j]
+		if !compact {
+			if err := w.addRecord(kp.k, r.meta, r.ref); err != nil {
+				return nil, len(misses), err
+			}
+			continue
+		}
+		b, err := old.blob(r)
+		if err != nil {
+			// Damaged: parse the file again.
+			t, err := old.reread(r.path)
 			if err != nil {
+				continue
+			}
+			var e encoder
+			e.ticket(t)
+			if err := w.add(kp.k, e.meta, e.body); err != nil {
 				return nil, len(misses), err
 			}
-			if err := w.add(old.records[j].key, t); err != nil {
-				return nil, len(misses), err
-			}
+			continue
+		}
+		if err := w.add(kp.k, r.meta, b); err != nil {
+			return nil, len(misses), err
 		}
 	}
 	if err := w.finish(); err != nil {
