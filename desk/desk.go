@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ticketdesk/ticket/gitstore"
+	"github.com/ticketdesk/ticket/index"
 	"github.com/ticketdesk/ticket/ticket"
 )
 
@@ -75,6 +76,9 @@ type Loaded struct {
 	// Raw is the file as stored. Get fills it; LoadAll, which serves
 	// tickets from the index, leaves it nil (ReadRaw reads it).
 	Raw []byte
+	// Digest sums up the conversation; LoadHeads fills it.
+	Digest ticket.Digest
+	res    *index.Result // where Full reads the entries from
 }
 
 // ReadRaw returns the file a loaded ticket came from, reading it when it

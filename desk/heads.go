@@ -1,0 +1,113 @@
+package desk
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/ticketdesk/ticket/gitstore"
+	"github.com/ticketdesk/ticket/index"
+	"github.com/ticketdesk/ticket/ticket"
+)
+
+// LoadHeads loads every ticket's front matter and the digest of its
+// conversation (Loaded.Digest) without the conversation itself: through the
+// index a listing of 100,000 tickets then reads a few megabytes, not the
+// entries. Loaded.Full reads the entries of one ticket when a command needs
+// them. Files that do not parse are reported to warn and skipped, as in
+// LoadAll.
+func (d *Desk) LoadHeads(r gitstore.Reader, warn func(error)) ([]*Loaded, error) {
+	if !noIndex() {
+		res, ok, err := d.loadIndexed(r, true)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out := make([]*Loaded, len(res))
+			errs := make([]error, len(res))
+			eachParallel(len(res), func(i int) {
+				t, dg, err := res[i].Head()
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				l, err := d.checkLoaded(index.Result{Path: res[i].Path, Ticket: t})
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				l.Digest, l.res = dg, &res[i]
+				out[i] = l
+			})
+			kept := out[:0]
+			for i, l := range out {
+				if errs[i] != nil {
+					if warn != nil {
+						warn(errs[i])
+					}
+					continue
+				}
+				kept = append(kept, l)
+			}
+			return kept, nil
+		}
+	}
+	all, err := d.LoadAll(r, warn)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range all {
+		l.Digest = ticket.DigestOf(l.Ticket)
+	}
+	return all, nil
+}
+
+// Full makes sure the ticket holds its whole conversation, reading it from
+// the index when it was loaded by LoadHeads.
+func (l *Loaded) Full() error {
+	if l.res == nil {
+		return nil
+	}
+	t, err := l.res.Load()
+	if err != nil {
+		return err
+	}
+	l.Ticket, l.res = t, nil
+	return nil
+}
+
+// FullAll reads the conversations of many tickets on every core, reporting
+// tickets that cannot be read to warn and leaving them out.
+func FullAll(ls []*Loaded, warn func(error)) []*Loaded {
+	errs := make([]error, len(ls))
+	eachParallel(len(ls), func(i int) { errs[i] = ls[i].Full() })
+	kept := ls[:0]
+	for i, l := range ls {
+		if errs[i] != nil {
+			if warn != nil {
+				warn(errs[i])
+			}
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return kept
+}
+
+// eachParallel calls fn for 0..n-1 on every core.
+func eachParallel(n int, fn func(i int)) {
+	w := max(1, min(runtime.GOMAXPROCS(0), 8))
+	if n < 256 {
+		w = 1
+	}
+	var wg sync.WaitGroup
+	for g := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g * n / w; i < (g+1)*n/w; i++ {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
