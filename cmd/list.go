@@ -140,20 +140,36 @@ func selectTickets(app *App, d *desk.Desk, o listOptions) ([]*desk.Loaded, error
 	if err != nil {
 		return nil, err
 	}
-	all, err := d.LoadAll(r, func(err error) { app.warnf("%v", err) })
+	warn := func(err error) { app.warnf("%v", err) }
+	// Front matter first: the conversations are read only for the
+	// tickets a query or an SLA state still has to look at.
+	all, err := d.LoadHeads(r, warn)
 	if err != nil {
 		return nil, err
 	}
 	now := app.Now()
+	head := *f
+	head.Query, head.SLAState = nil, ""
 	var kept []*desk.Loaded
 	for _, l := range all {
-		ok, err := f.Match(l.Ticket, now)
-		if err != nil {
-			return nil, fmt.Errorf("--query on ticket %s: %w", l.ID, err)
-		}
-		if ok {
+		if ok, _ := head.Match(l.Ticket, now); ok {
 			kept = append(kept, l)
 		}
+	}
+	if f.Query != nil || f.SLAState != "" {
+		kept = desk.FullAll(kept, warn)
+		n := 0
+		for _, l := range kept {
+			ok, err := f.Match(l.Ticket, now)
+			if err != nil {
+				return nil, fmt.Errorf("--query on ticket %s: %w", l.ID, err)
+			}
+			if ok {
+				kept[n] = l
+				n++
+			}
+		}
+		kept = kept[:n]
 	}
 	ts := make([]*ticket.Ticket, len(kept))
 	byID := make(map[string]*desk.Loaded, len(kept))
@@ -182,6 +198,9 @@ func runList(app *App, o listOptions) error {
 	ls, err := selectTickets(app, d, o)
 	if err != nil {
 		return err
+	}
+	if o.out.JSON && o.out.JQ == "" && o.out.Template == "" {
+		return writeListJSON(app.Out, d, ls)
 	}
 	if o.out.enabled() {
 		rows := make([]ticketJSON, len(ls))
