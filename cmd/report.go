@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/ticketdesk/ticket/desk"
 	deskreport "github.com/ticketdesk/ticket/report"
 	"github.com/ticketdesk/ticket/ticket"
 )
@@ -133,10 +134,20 @@ func runReport(app *App, o reportOptions) error {
 	if err != nil {
 		return err
 	}
-	all, err := d.LoadAll(r, func(err error) { app.warnf("%v", err) })
+	warn := func(err error) { app.warnf("%v", err) }
+	all, err := d.LoadHeads(r, warn)
 	if err != nil {
 		return err
 	}
+	// Most of a long-lived desk is settled before the period: those
+	// tickets count for nothing, and their conversations are never read.
+	need := all[:0]
+	for _, l := range all {
+		if q != nil || !ro.Skips(l.Ticket, l.Digest.LastAt) {
+			need = append(need, l)
+		}
+	}
+	all = desk.FullAll(need, warn)
 	ts := make([]*ticket.Ticket, 0, len(all))
 	for _, l := range all {
 		if q != nil {

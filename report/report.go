@@ -504,10 +504,39 @@ func (tr *Trend) add(f *facts, buckets []window) {
 // since on: it was inactive, unchanged and unrated since before then. Most of
 // a long-lived desk is settled, and skipping it keeps reports cheap.
 func settledBefore(t *ticket.Ticket, since time.Time) bool {
+	var last time.Time
+	if n := len(t.Entries); n > 0 {
+		last = t.Entries[n-1].At
+	}
+	return settled(t, last, since)
+}
+
+// Skips reports whether Compute passes over ticket t without looking at its
+// conversation, knowing only its front matter and the time of its last
+// entry (zero without entries): a caller that loads front matter first
+// reads the conversations of the other tickets only.
+func (o Options) Skips(t *ticket.Ticket, lastEntry time.Time) bool {
+	since, until := o.Since, o.Until
+	if until.IsZero() {
+		now := o.Now
+		if now.IsZero() {
+			now = time.Now().UTC().Truncate(time.Second)
+		}
+		until = now.Add(time.Nanosecond)
+		if since.IsZero() {
+			since = now.AddDate(0, 0, -30)
+		}
+	} else if since.IsZero() {
+		since = until.AddDate(0, 0, -30)
+	}
+	return t.Created.IsZero() || !t.Created.Before(until) || settled(t, lastEntry, since)
+}
+
+func settled(t *ticket.Ticket, lastEntry time.Time, since time.Time) bool {
 	if t.Status.Active() || !t.Updated.Before(since) || !t.Created.Before(since) {
 		return false
 	}
-	if n := len(t.Entries); n > 0 && !t.Entries[n-1].At.Before(since) {
+	if !lastEntry.IsZero() && !lastEntry.Before(since) {
 		return false
 	}
 	if v := t.Field("rated_at"); v != "" {
