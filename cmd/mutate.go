@@ -19,6 +19,13 @@ func mutate(app *App, typed string, out *jsonFlags, fn change) error {
 	if err != nil {
 		return err
 	}
+	// Held from reading to saving, so a change made by another process in
+	// between is never overwritten.
+	unlock, err := d.Lock(desk.LockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	l, err := d.Get(d.Store.Worktree(), typed)
 	if err != nil {
 		return err

@@ -102,6 +102,13 @@ func runReply(app *App, o replyOptions) error {
 	if serr != nil && (o.Send || !errors.Is(serr, mailout.ErrNoTransport)) {
 		return withHint(serr, "use --queue to queue the mail and send it later with `ticket outbox send`")
 	}
+	// Held from reading the ticket until the reply is saved (not while
+	// sending), so no other change to the ticket is lost.
+	unlock, err := d.Lock(desk.LockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	l, err := d.Get(d.Store.Worktree(), o.ID)
 	if err != nil {
 		return err
@@ -161,6 +168,7 @@ func runReply(app *App, o replyOptions) error {
 	}); err != nil {
 		return err
 	}
+	unlock()
 	var sendErr error
 	switch {
 	case p.Record == nil:

@@ -401,6 +401,15 @@ func runRulesApply(app *App, o rulesApplyOptions) error {
 	if err != nil {
 		return err
 	}
+	if !o.DryRun {
+		// Held from loading to saving: a ticket changed meanwhile by another
+		// process would otherwise lose that change.
+		unlock, err := d.Lock(desk.LockWait)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	all, err := d.LoadAll(d.Store.Worktree(), func(err error) { app.warnf("%v", err) })
 	if err != nil {
 		return err

@@ -86,7 +86,7 @@ func runSync(app *App, o syncOptions) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := d.Store.Lock(desk.LockWait)
+	unlock, err := d.Lock(desk.LockWait)
 	if err != nil {
 		return err
 	}

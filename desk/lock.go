@@ -18,16 +18,13 @@ type deskLock struct {
 }
 
 // Lock takes the desk's write lock (gitstore's flock on <gitdir>/ticket.lock),
-// waiting at most wait (LockWait when wait is zero or less), and returns the
+// waiting at most wait (zero: not at all), and returns the
 // function that releases it. Every read-modify-write takes it before
 // reading: two processes that both read a ticket and then save it would
 // otherwise each drop the other's change. Taking it again through the same
 // Desk nests; the file lock is released with the outermost release. Taking
 // it first finishes any save a killed process left in its journal.
 func (d *Desk) Lock(wait time.Duration) (func(), error) {
-	if wait <= 0 {
-		wait = LockWait
-	}
 	d.lock.mu.Lock()
 	defer d.lock.mu.Unlock()
 	if d.lock.depth == 0 {

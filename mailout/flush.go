@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ticketdesk/ticket/desk"
-	"github.com/ticketdesk/ticket/gitstore"
 	"github.com/ticketdesk/ticket/ticket"
 )
 
@@ -36,8 +35,9 @@ type FlushOptions struct {
 	// Without it only records never tried are sent.
 	Retry bool
 	Save  SaveOptions
-	// DeskLocked says the caller holds the desk lock (desk.Store.Lock), as
-	// an import run does; the outcomes are then committed under it.
+	// DeskLocked says the caller holds the desk lock, as an import run
+	// does. It must have taken it through desk.Lock, which nests, so the
+	// outcomes are recorded under it without waiting for it.
 	DeskLocked bool
 	Now        func() time.Time
 	Warn       func(error)
@@ -97,6 +97,12 @@ func send(d *desk.Desk, ob *Outbox, s Sender, o FlushOptions) ([]Outcome, error)
 			out.Skipped = ErrNoTransport.Error()
 		default:
 			if why := uncommitted(d, r); why != "" {
+				if orphaned(d, r) {
+					if err := ob.Remove(r.ID); err != nil {
+						return outs, err
+					}
+					why = "dropped: " + why
+				}
 				out.Skipped = why
 				break
 			}
@@ -133,8 +139,25 @@ func uncommitted(d *desk.Desk, r *Record) string {
 	return ""
 }
 
+// orphaned reports whether a record whose reply is not in its ticket never
+// will be: records are put and their replies saved under the desk lock
+// (Queue, and imports for acknowledgements), so if the reply is still
+// missing once we hold that lock, the process that queued it died before
+// saving, and the mail must never go out. The lock is only tried, never
+// waited for: the outbox lock is held, and the order is desk, then outbox.
+func orphaned(d *desk.Desk, r *Record) bool {
+	unlock, err := d.Lock(0)
+	if err != nil {
+		return false
+	}
+	defer unlock()
+	// Taking the lock may have finished an interrupted save holding the reply.
+	return uncommitted(d, r) != ""
+}
+
 // record writes each outcome into its ticket's entry and removes records
-// whose sending is recorded.
+// whose sending is recorded. It holds the desk lock from reading each
+// ticket to saving it, so no change made meanwhile is overwritten.
 func record(d *desk.Desk, ob *Outbox, outs []Outcome, o FlushOptions) error {
 	byTicket := map[string][]Outcome{}
 	var order []string
@@ -148,6 +171,14 @@ func record(d *desk.Desk, ob *Outbox, outs []Outcome, o FlushOptions) error {
 		}
 		byTicket[id] = append(byTicket[id], out)
 	}
+	if len(order) == 0 {
+		return nil
+	}
+	unlock, err := d.Lock(desk.LockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var errs []error
 	for _, id := range order {
 		l, err := d.Get(d.Store.Worktree(), id)
@@ -201,22 +232,10 @@ func record(d *desk.Desk, ob *Outbox, outs []Outcome, o FlushOptions) error {
 	return errors.Join(errs...)
 }
 
-// save commits t, under the desk lock unless the caller holds it.
+// save commits t; record holds the desk lock, so Save takes it again
+// (it nests).
 func save(d *desk.Desk, t *ticket.Ticket, msg string, o FlushOptions) error {
-	so := desk.SaveOptions{Message: msg, Author: o.Save.Author, NoCommit: o.Save.NoCommit}
-	if !o.DeskLocked {
-		_, err := d.Save([]*ticket.Ticket{t}, nil, so)
-		return err
-	}
-	if err := t.Validate(); err != nil {
-		return fmt.Errorf("ticket %s: %w", t.ID, err)
-	}
-	author, err := d.Author(so.Author)
-	if err != nil {
-		return err
-	}
-	_, err = d.Store.Apply([]gitstore.Change{{Path: ticket.Path(t.ID), Data: ticket.Render(t)}},
-		gitstore.CommitOptions{Message: msg, Author: author, NoCommit: so.NoCommit || !d.Config.AutoCommit()})
+	_, err := d.Save([]*ticket.Ticket{t}, nil, desk.SaveOptions{Message: msg, Author: o.Save.Author, NoCommit: o.Save.NoCommit})
 	return err
 }
 

@@ -186,8 +186,15 @@ type SaveOptions struct {
 // ticket, as one commit with its attachments. The outbox comes first so a
 // committed reply always has its mail; if the commit fails the mail is taken
 // out again, and a mail whose reply never reached the ticket is never sent
-// (Flush checks).
+// (Flush checks). Both happen under the desk lock (taken here unless the
+// caller holds it), which is how Flush tells a record whose process died
+// before saving from one whose reply is about to be saved.
 func Queue(d *desk.Desk, t *ticket.Ticket, p *Prepared, o SaveOptions) error {
+	unlock, err := d.Lock(desk.LockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	ob := OpenOutbox(d.Store.GitDir())
 	if p.Record != nil {
 		if err := ob.Put(p.Record); err != nil {
