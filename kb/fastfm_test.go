@@ -18,6 +18,11 @@ func FuzzFastFrontMatter(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, data := range seedArticles(f) { // demo and script articles (fuzz_test.go)
+		if fm, _, ok := strings.Cut(strings.TrimPrefix(string(data), "---\n"), "\n---\n"); ok {
+			f.Add(fm + "\n")
+		}
+	}
 	f.Fuzz(func(t *testing.T, fm string) {
 		fast, ok := fastFrontMatter(fm)
 		if !ok {
