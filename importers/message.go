@@ -61,6 +61,10 @@ type Options struct {
 	MaxParts     int   // MIME parts read; default 200
 	MaxDepth     int   // MIME nesting; default 20
 	MaxLineBytes int   // longer lines are split; default 1 MiB
+	// NoLanguage leaves Language empty for the caller to detect when it
+	// needs it (DetectLanguage): detection is most of the cost of a parse,
+	// and an importer needs it only for a message that opens a ticket.
+	NoLanguage bool
 	// MaxAttachment: a larger attachment is dropped and noted in Dropped;
 	// default MaxSize.
 	MaxAttachment int64
@@ -245,7 +249,9 @@ func (p *parser) finish() {
 			m.Bounced = m.References[len(m.References)-1]
 		}
 	}
-	m.Language = DetectLanguage(m.Subject, m.Text)
+	if !p.opt.NoLanguage {
+		m.Language = DetectLanguage(m.Subject, m.Text)
+	}
 	for i, w := range m.Warnings {
 		m.Warnings[i] = sanitizeLine(w, 300)
 	}

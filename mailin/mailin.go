@@ -31,6 +31,8 @@ type Source struct {
 	// *importers.OversizeError); raw is then the part kept, quarantined
 	// without parsing.
 	Err error
+
+	noLanguage bool // parsed without language detection (Parallel)
 }
 
 // Options shape an import run.
@@ -228,7 +230,7 @@ func (im *Importer) file(m *importers.Message, src Source) (Result, error) {
 		Body:      body(m),
 	}
 	if t == nil {
-		return im.create(m, e, from, related)
+		return im.create(m, e, from, related, src.noLanguage)
 	}
 	id := t.ID
 	e.Attachments, e.Body, e.Meta = im.store(id, m, e.Body)
@@ -248,7 +250,12 @@ func (im *Importer) file(m *importers.Message, src Source) (Result, error) {
 	return Result{Outcome: Appended, Ticket: id, By: by, Message: m}, nil
 }
 
-func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related string) (Result, error) {
+func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related string, noLanguage bool) (Result, error) {
+	lang := m.Language
+	if noLanguage {
+		lang = importers.DetectLanguage(m.Subject, m.Text)
+		m.Language = lang
+	}
 	title := importers.CleanSubject(m.Subject)
 	if title == "" {
 		title = "(no subject)"
@@ -259,7 +266,7 @@ func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related s
 	}
 	t, err := ticket.New(ticket.NewOptions{
 		Title: title, Body: e.Body, Author: e.Author, Customer: from, Channel: im.opt.Channel,
-		Language: m.Language, Fields: fields, MessageID: m.MessageID, Auto: m.Auto,
+		Language: lang, Fields: fields, MessageID: m.MessageID, Auto: m.Auto,
 	}, e.At, func(id string) bool { return im.tickets[id] != nil })
 	if err != nil {
 		// ticket.New refuses only what cleaning cannot fix; keep the mail.

@@ -44,7 +44,16 @@ func (im *Importer) Parallel(workers int, done func(Result)) *Parallel {
 				if j.src.Err != nil {
 					j.perr = j.src.Err
 				} else {
-					j.m, j.perr = importers.Parse(j.raw, im.parseOptions())
+					o := im.parseOptions()
+					o.NoLanguage = true
+					j.m, j.perr = importers.Parse(j.raw, o)
+					if j.perr == nil && opensTicket(j.m) {
+						// Here, on every core, rather than when filing,
+						// which runs on one; a reply never needs it.
+						j.m.Language = importers.DetectLanguage(j.m.Subject, j.m.Text)
+					} else {
+						j.src.noLanguage = true
+					}
 				}
 				close(j.ready)
 			}
@@ -68,6 +77,18 @@ func (im *Importer) Parallel(workers int, done func(Result)) *Parallel {
 		}
 	}()
 	return p
+}
+
+// opensTicket guesses, before filing, whether a message will open a new
+// ticket: it names no earlier message and no ticket tag. A wrong guess
+// costs only time: filing detects the language of a new ticket whose
+// message was not guessed so.
+func opensTicket(m *importers.Message) bool {
+	if len(m.InReplyTo) > 0 || len(m.References) > 0 || m.Bounced != "" || m.Loop {
+		return false
+	}
+	_, tagged := importers.SubjectTag(m.Subject)
+	return !tagged
 }
 
 // Add queues one raw message. raw must not be changed afterwards.
