@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -129,7 +130,7 @@ func (s *Store) AtRef(rev string) (Reader, error) {
 		return nil, fmt.Errorf("%s: %w", rev, err)
 	}
 	t := newTrees(s.repo.Storer)
-	return &refReader{s: s, rev: rev, commit: *h, trees: t, root: c.TreeHash, prefix: s.prefix}, nil
+	return &refReader{s: s, rev: rev, commit: *h, trees: t, root: c.TreeHash, prefix: s.prefix, mu: new(sync.Mutex)}, nil
 }
 
 type refReader struct {
@@ -140,6 +141,9 @@ type refReader struct {
 	root   plumbing.Hash
 	prefix string
 	noCLI  bool // list with go-git alone, even when git is installed
+	// mu serialises object reads: go-git's pack files and the tree cache
+	// are not safe for concurrent use, and loads read files on every core.
+	mu *sync.Mutex
 }
 
 // entry finds the tree entry at a desk-relative path; ok is false when
@@ -157,6 +161,8 @@ func (r *refReader) List(sub string) ([]FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	e, ok, err := r.entry(rel)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
@@ -208,6 +214,8 @@ func (r *refReader) Read(p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	e, ok, err := r.entry(rel)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)

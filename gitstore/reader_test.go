@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -149,5 +150,42 @@ func TestWorktreeReader(t *testing.T) {
 	}
 	if _, err := w.Read("../outside"); err == nil {
 		t.Error("Read outside the desk allowed")
+	}
+}
+
+// Loads read the files of a ref on every core; reads of packed objects must
+// not race (they once crashed go-git's pack reader).
+func TestAtRefConcurrentReads(t *testing.T) {
+	repo := newRepo(t)
+	const n = 400
+	for i := range n {
+		writeFile(t, filepath.Join(repo, "tickets", fmt.Sprintf("%02d", i%20), fmt.Sprintf("%03d.md", i)), strings.Repeat(fmt.Sprintf("ticket %d\n", i), 200))
+	}
+	commitAll(t, repo, "many")
+	gitc(t, repo, "gc", "-q")
+	r, err := openStore(t, repo).AtRef("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := r.List("tickets")
+	if err != nil || len(files) != n {
+		t.Fatalf("List: %d files, %v", len(files), err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(files))
+	for w := range 8 {
+		wg.Go(func() {
+			for i := w; i < len(files); i += 8 {
+				b, err := r.Read(files[i].Path)
+				if err == nil && !strings.HasPrefix(string(b), "ticket ") {
+					err = fmt.Errorf("%s: read %q", files[i].Path, b[:min(len(b), 20)])
+				}
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
 	}
 }
