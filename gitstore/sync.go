@@ -2,14 +2,15 @@ package gitstore
 
 import (
 	"bytes"
+	"container/heap"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Sync engines. The git CLI is preferred when installed: it uses the
@@ -188,6 +190,12 @@ func (s *Store) gitRun(args ...string) (string, error) {
 	return out.String(), nil
 }
 
+// syncGit fetches and pushes with the git CLI, so the user's credentials,
+// remotes and hooks work as for git itself, and merges in-process as the
+// go-git engine does: git would start the merge driver, a new ticket
+// process, for every file changed on both sides, and rewrite its whole
+// index. A merge the in-process engine leaves to git (files outside the
+// desk, other files changed on both sides) runs git merge.
 func (s *Store) syncGit(res *SyncResult, branch string, opt SyncOptions) error {
 	deskPath := s.prefix
 	if deskPath == "" {
@@ -204,42 +212,55 @@ func (s *Store) syncGit(res *SyncResult, branch string, opt SyncOptions) error {
 	for attempt := 1; attempt <= opt.Attempts; attempt++ {
 		res.Attempts = attempt
 		_, err := s.gitRun("fetch", "--quiet", "--no-tags", res.Remote, "+refs/heads/"+res.Branch+":"+track)
-		upstream := ""
+		var upstream plumbing.Hash
 		if err != nil {
 			if !strings.Contains(err.Error(), "couldn't find remote ref") {
 				return err
 			}
 		} else {
-			out, err := s.gitRun("rev-parse", "--verify", "-q", track+"^{commit}")
+			s.reindex()
+			ref, err := s.repo.Reference(plumbing.ReferenceName(track), true)
+			if err != nil {
+				return fmt.Errorf("%s: %w", track, err)
+			}
+			upstream = ref.Hash()
+		}
+		res.Upstream = ""
+		if !upstream.IsZero() {
+			res.Upstream = upstream.String()
+		}
+		hd, err := s.readHead()
+		if err != nil {
+			return err
+		}
+		if hd.hash.IsZero() && upstream.IsZero() {
+			return errors.New("nothing to sync: the branch has no commits and the remote branch does not exist")
+		}
+		if !upstream.IsZero() && upstream != hd.hash {
+			err := s.goMerge(res, hd, upstream, opt)
+			if errors.Is(err, ErrConflict) {
+				head := ""
+				if !hd.hash.IsZero() {
+					head = hd.hash.String()
+				}
+				err = s.gitMerge(res, head, upstream.String(), track)
+			}
 			if err != nil {
 				return err
 			}
-			upstream = strings.TrimSpace(out)
-		}
-		res.Upstream = upstream
-		head, err := s.gitRun("rev-parse", "-q", "--verify", "HEAD^{commit}")
-		if err != nil && upstream == "" {
-			return errors.New("nothing to sync: the branch has no commits and the remote branch does not exist")
-		}
-		head = strings.TrimSpace(head)
-		if upstream != "" && upstream != head {
-			if err := s.gitMerge(res, head, upstream, track); err != nil {
+			if hd, err = s.readHead(); err != nil {
 				return err
 			}
 		}
-		if head, err = s.gitRun("rev-parse", "HEAD"); err != nil {
-			return err
-		}
-		head = strings.TrimSpace(head)
-		res.After = head
-		if head == upstream {
+		res.After = hd.hash.String()
+		if hd.hash == upstream {
 			break
 		}
 		_, err = s.gitRun("push", "--quiet", "--porcelain", res.Remote, "HEAD:refs/heads/"+res.Branch)
 		if err == nil {
 			res.Pushed = true
-			s.gitRun("update-ref", track, head)
-			if _, e := s.gitRun("config", "branch."+branch+".remote"); e != nil {
+			s.repo.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(track), hd.hash))
+			if !s.hasUpstream(branch) {
 				s.gitRun("branch", "--set-upstream-to="+res.Remote+"/"+res.Branch, branch)
 			}
 			break
@@ -252,9 +273,28 @@ func (s *Store) syncGit(res *SyncResult, branch string, opt SyncOptions) error {
 		}
 		time.Sleep(time.Duration(attempt*attempt*50) * time.Millisecond)
 	}
-	return s.gitReport(res)
+	return s.goReport(res)
 }
 
+// reindex makes go-git see the pack files a git fetch just wrote.
+func (s *Store) reindex() {
+	if fs, ok := s.repo.Storer.(*filesystem.Storage); ok {
+		fs.Reindex()
+	}
+}
+
+// hasUpstream reports whether the branch has a configured remote.
+func (s *Store) hasUpstream(branch string) bool {
+	cfg, err := s.repo.Config()
+	if err != nil {
+		return false
+	}
+	b, ok := cfg.Branches[branch]
+	return ok && b.Remote != ""
+}
+
+// gitMerge merges with git merge, for what the in-process merge leaves to
+// git; conflicts abort the merge and name the files.
 func (s *Store) gitMerge(res *SyncResult, head, upstream, track string) error {
 	if head == "" {
 		// An unborn branch takes the remote as it is.
@@ -287,68 +327,6 @@ func (s *Store) gitMerge(res *SyncResult, head, upstream, track string) error {
 		return err
 	}
 	return &SyncError{Err: ErrConflict, Files: files}
-}
-
-// gitReport fills in what came in and went out.
-func (s *Store) gitReport(res *SyncResult) error {
-	var err error
-	if res.In, err = s.gitChanged(res.Before, res.After); err != nil {
-		return err
-	}
-	if res.Out, err = s.gitChanged(res.Upstream, res.After); err != nil {
-		return err
-	}
-	if res.Upstream != "" && res.Before != "" {
-		res.CommitsIn = s.gitCount(res.Before + ".." + res.Upstream)
-	} else if res.Upstream != "" {
-		res.CommitsIn = s.gitCount(res.Upstream)
-	}
-	if res.Pushed {
-		if res.Upstream != "" {
-			res.CommitsOut = s.gitCount(res.Upstream + ".." + res.After)
-		} else {
-			res.CommitsOut = s.gitCount(res.After)
-		}
-	}
-	return nil
-}
-
-const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-
-func (s *Store) gitChanged(from, to string) ([]string, error) {
-	if from == to {
-		return nil, nil
-	}
-	if from == "" {
-		from = emptyTree
-	}
-	if to == "" {
-		to = emptyTree
-	}
-	args := []string{"diff", "--name-only", "--no-renames", "-z", from, to}
-	if s.prefix != "" {
-		args = append(args, "--", s.prefix)
-	}
-	out, err := s.gitRun(args...)
-	if err != nil {
-		return nil, err
-	}
-	var paths []string
-	for _, p := range strings.Split(out, "\x00") {
-		if p != "" {
-			paths = append(paths, p)
-		}
-	}
-	return s.deskRel(paths), nil
-}
-
-func (s *Store) gitCount(rng string) int {
-	out, err := s.gitRun("rev-list", "--count", rng)
-	if err != nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(strings.TrimSpace(out))
-	return n
 }
 
 func pushRejected(msg string) bool {
@@ -487,7 +465,7 @@ func (s *Store) goMerge(res *SyncResult, hd head, upstream plumbing.Hash, opt Sy
 	if err != nil {
 		return err
 	}
-	bases, err := ours.MergeBase(theirs)
+	bases, err := s.mergeBase(ours, theirs)
 	if err != nil {
 		return fmt.Errorf("merge base: %w", err)
 	}
@@ -796,38 +774,139 @@ func (s *Store) goReport(res *SyncResult) error {
 	return nil
 }
 
-// countBetween counts commits reachable from to but not from from.
+// Marks of a history walk: which tips reach a commit, and whether its
+// ancestors are settled.
+const (
+	reachA uint8 = 1 << iota
+	reachB
+	stale
+)
+
+// dateQueue holds commits to walk, newest committer time first, as git
+// walks history: a walk can stop once what is left is settled, instead of
+// reading every commit down to the root.
+type dateQueue []*object.Commit
+
+func (q dateQueue) Len() int { return len(q) }
+func (q dateQueue) Less(i, j int) bool {
+	return q[i].Committer.When.After(q[j].Committer.When)
+}
+func (q dateQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *dateQueue) Push(x any)   { *q = append(*q, x.(*object.Commit)) }
+func (q *dateQueue) Pop() any {
+	old := *q
+	c := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return c
+}
+
+// any reports whether a queued commit lacks every mark of mask.
+func (q dateQueue) any(flags map[plumbing.Hash]uint8, mask uint8) bool {
+	for _, c := range q {
+		if flags[c.Hash]&mask == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// walkSlop is how many commits a walk goes on after it looks settled, for
+// commits whose times are out of order (clocks of clones differ).
+const walkSlop = 8
+
+// countBetween counts commits reachable from to but not from from, as
+// git rev-list --count from..to does: both histories are walked newest
+// first, and the walk stops once every commit left is reachable from from.
 func (s *Store) countBetween(from, to string) int {
 	if to == "" || from == to {
 		return 0
 	}
-	seen := map[plumbing.Hash]bool{}
+	flags := map[plumbing.Hash]uint8{}
+	q := &dateQueue{}
+	push := func(h plumbing.Hash, f uint8) {
+		if flags[h]|f == flags[h] {
+			return
+		}
+		flags[h] |= f
+		if c, err := s.repo.CommitObject(h); err == nil {
+			heap.Push(q, c)
+		}
+	}
+	push(plumbing.NewHash(to), reachB)
 	if from != "" {
-		s.walk(plumbing.NewHash(from), seen, nil)
+		push(plumbing.NewHash(from), reachA)
+	}
+	for slop := walkSlop; q.Len() > 0; {
+		c := heap.Pop(q).(*object.Commit)
+		f := flags[c.Hash]
+		if f&reachA != 0 {
+			f = reachA
+		}
+		for _, p := range c.ParentHashes {
+			push(p, f)
+		}
+		if q.any(flags, reachA) {
+			slop = walkSlop
+		} else if slop--; slop <= 0 {
+			break
+		}
 	}
 	n := 0
-	s.walk(plumbing.NewHash(to), seen, func() { n++ })
+	for _, f := range flags {
+		if f == reachB {
+			n++
+		}
+	}
 	return n
 }
 
-func (s *Store) walk(h plumbing.Hash, seen map[plumbing.Hash]bool, visit func()) {
-	stack := []plumbing.Hash{h}
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[h] {
-			continue
-		}
-		seen[h] = true
-		c, err := s.repo.CommitObject(h)
-		if err != nil {
-			continue
-		}
-		if visit != nil {
-			visit()
-		}
-		stack = append(stack, c.ParentHashes...)
+// mergeBase finds the best common ancestors of two commits as git
+// merge-base does: it walks both histories newest first and stops once
+// every commit left is an ancestor of a common one, where go-git's
+// Commit.MergeBase reads the whole history of one side.
+func (s *Store) mergeBase(a, b *object.Commit) ([]*object.Commit, error) {
+	if a.Hash == b.Hash {
+		return []*object.Commit{a}, nil
 	}
+	flags := map[plumbing.Hash]uint8{a.Hash: reachA, b.Hash: reachB}
+	q := &dateQueue{a, b}
+	heap.Init(q)
+	var found []*object.Commit
+	for slop := walkSlop; q.Len() > 0; {
+		c := heap.Pop(q).(*object.Commit)
+		f := flags[c.Hash] & (reachA | reachB | stale)
+		if f&(reachA|reachB) == reachA|reachB && f&stale == 0 {
+			found = append(found, c)
+			f |= stale
+			flags[c.Hash] |= stale
+		}
+		for _, h := range c.ParentHashes {
+			if flags[h]&f == f {
+				continue
+			}
+			flags[h] |= f
+			p, err := s.commitOf(h)
+			if err != nil {
+				return nil, err
+			}
+			heap.Push(q, p)
+		}
+		if q.any(flags, stale) {
+			slop = walkSlop
+		} else if slop--; slop <= 0 {
+			break
+		}
+	}
+	var out []*object.Commit
+	for _, c := range found {
+		if flags[c.Hash]&stale != 0 && !slices.ContainsFunc(out, func(o *object.Commit) bool { return o.Hash == c.Hash }) {
+			out = append(out, c)
+		}
+	}
+	if len(out) > 1 {
+		return object.Independents(out)
+	}
+	return out, nil
 }
 
 // changedPaths lists the repository paths of files that differ between two
@@ -970,7 +1049,7 @@ func (s *Store) MergeBase(a, b string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	bases, err := ca.MergeBase(cb)
+	bases, err := s.mergeBase(ca, cb)
 	if err != nil || len(bases) == 0 {
 		return "", err
 	}

@@ -3,8 +3,10 @@ package gitstore
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -35,47 +37,134 @@ func joinMerge(path string, base, ours, theirs []byte) ([]byte, error) {
 	return []byte(strings.Join(slices.Compact(lines), "\n") + "\n"), nil
 }
 
-func TestSyncGoGitMergesBothSides(t *testing.T) {
-	remote, a, b := clonePair(t)
-	writeFile(t, filepath.Join(a, "tickets", "aa", "aa1111.md"), "one\nfrom a\n")
-	writeFile(t, filepath.Join(a, "tickets", "bb", "bb2222.md"), "new in a\n")
-	commitAll(t, a, "a")
-	writeFile(t, filepath.Join(b, "tickets", "aa", "aa1111.md"), "one\nfrom b\n")
-	commitAll(t, b, "b")
+// Both engines merge ticket files in-process. The git engine must not run
+// git's merge (and so the merge driver, a process per file): b's driver is
+// registered as a command that always fails.
+func TestSyncMergesBothSides(t *testing.T) {
+	for _, engine := range []string{EngineGit, EngineGoGit} {
+		t.Run(engine, func(t *testing.T) {
+			remote, a, b := clonePair(t)
+			gitc(t, b, "config", "merge.ticket.driver", "false")
+			writeFile(t, filepath.Join(b, ".git", "info", "attributes"), "tickets/** merge=ticket\n")
+			writeFile(t, filepath.Join(a, "tickets", "aa", "aa1111.md"), "one\nfrom a\n")
+			writeFile(t, filepath.Join(a, "tickets", "bb", "bb2222.md"), "new in a\n")
+			commitAll(t, a, "a")
+			writeFile(t, filepath.Join(b, "tickets", "aa", "aa1111.md"), "one\nfrom b\n")
+			commitAll(t, b, "b")
 
-	sa := openStore(t, a)
-	res, err := sa.Sync(SyncOptions{Engine: EngineGoGit, Merge: joinMerge})
-	if err != nil || !res.Pushed || res.Merged {
-		t.Fatalf("a: %+v, %v", res, err)
+			sa := openStore(t, a)
+			res, err := sa.Sync(SyncOptions{Engine: engine, Merge: joinMerge})
+			if err != nil || !res.Pushed || res.Merged || res.CommitsOut != 1 {
+				t.Fatalf("a: %+v, %v", res, err)
+			}
+			sb := openStore(t, b)
+			res, err = sb.Sync(SyncOptions{Engine: engine, Merge: joinMerge})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Merged || !res.Pushed || res.CommitsIn != 1 || res.CommitsOut != 2 ||
+				!slices.Equal(res.In, []string{"tickets/aa/aa1111.md", "tickets/bb/bb2222.md"}) ||
+				!slices.Equal(res.Out, []string{"tickets/aa/aa1111.md"}) {
+				t.Fatalf("b: %+v", res)
+			}
+			if got := readFile(t, filepath.Join(b, "tickets", "aa", "aa1111.md")); got != "from a\nfrom b\none\n" {
+				t.Errorf("merged file = %q", got)
+			}
+			assertClean(t, b)
+			assertIndexTreeMatchesHead(t, b)
+			assertFsck(t, b)
+			if parents := strings.Fields(gitc(t, b, "log", "-1", "--format=%P")); len(parents) != 2 {
+				t.Errorf("merge commit parents = %v", parents)
+			}
+			if got, want := strings.TrimSpace(gitc(t, remote, "rev-parse", "main")), res.After; got != want {
+				t.Errorf("remote at %s, want %s", got, want)
+			}
+			if got := strings.TrimSpace(gitc(t, b, "rev-parse", "origin/main")); got != res.After {
+				t.Errorf("origin/main at %s, want %s", got, res.After)
+			}
+
+			// a fast-forwards to the merge.
+			res, err = openStore(t, a).Sync(SyncOptions{Engine: engine, Merge: joinMerge})
+			if err != nil || !res.FastForward || res.Pushed || res.CommitsIn != 2 {
+				t.Fatalf("a again: %+v, %v", res, err)
+			}
+			assertClean(t, a)
+			assertIndexTreeMatchesHead(t, a)
+		})
 	}
-	sb := openStore(t, b)
-	res, err = sb.Sync(SyncOptions{Engine: EngineGoGit, Merge: joinMerge})
-	if err != nil {
+}
+
+// A file outside the ticket format changed on both sides, in different
+// places, is git's to merge: the git engine hands the merge to git merge,
+// which merges it as text; the go-git engine cannot.
+func TestSyncGitEngineLeavesOtherFilesToGit(t *testing.T) {
+	_, a, b := clonePair(t)
+	writeFile(t, filepath.Join(a, "notes.txt"), "A\nb\nc\n")
+	commitAll(t, a, "a")
+	writeFile(t, filepath.Join(b, "notes.txt"), "a\nb\nC\n")
+	commitAll(t, b, "b")
+	if _, err := openStore(t, a).Sync(SyncOptions{Engine: EngineGit, Merge: joinMerge}); err != nil {
 		t.Fatal(err)
 	}
-	if !res.Merged || !res.Pushed || res.CommitsIn != 1 || !slices.Equal(res.In, []string{"tickets/aa/aa1111.md", "tickets/bb/bb2222.md"}) {
-		t.Fatalf("b: %+v", res)
+	before := gitc(t, b, "rev-parse", "HEAD")
+	if _, err := openStore(t, b).Sync(SyncOptions{Engine: EngineGoGit, Merge: joinMerge}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("go-git engine: err = %v, want a conflict", err)
 	}
-	if got := readFile(t, filepath.Join(b, "tickets", "aa", "aa1111.md")); got != "from a\nfrom b\none\n" {
-		t.Errorf("merged file = %q", got)
+	if gitc(t, b, "rev-parse", "HEAD") != before {
+		t.Fatal("a failed sync moved the branch")
+	}
+	res, err := openStore(t, b).Sync(SyncOptions{Engine: EngineGit, Merge: joinMerge})
+	if err != nil || !res.Merged || !res.Pushed {
+		t.Fatalf("git engine: %+v, %v", res, err)
+	}
+	if got := readFile(t, filepath.Join(b, "notes.txt")); got != "A\nb\nC\n" {
+		t.Errorf("notes.txt = %q", got)
 	}
 	assertClean(t, b)
-	assertIndexTreeMatchesHead(t, b)
-	assertFsck(t, b)
-	if parents := strings.Fields(gitc(t, b, "log", "-1", "--format=%P")); len(parents) != 2 {
-		t.Errorf("merge commit parents = %v", parents)
-	}
-	if got, want := strings.TrimSpace(gitc(t, remote, "rev-parse", "main")), res.After; got != want {
-		t.Errorf("remote at %s, want %s", got, want)
-	}
+}
 
-	// a fast-forwards to the merge.
-	res, err = openStore(t, a).Sync(SyncOptions{Engine: EngineGoGit, Merge: joinMerge})
-	if err != nil || !res.FastForward || res.Pushed {
-		t.Fatalf("a again: %+v, %v", res, err)
+// The history walks of the report and the merge stop at the common
+// history, and count what git counts, across merges both ways.
+func TestCountBetweenAndMergeBase(t *testing.T) {
+	dir := newRepo(t)
+	commitN := func(n int, what string) {
+		for i := range n {
+			writeFile(t, filepath.Join(dir, "tickets", "aa", "aa1111.md"), fmt.Sprintf("%s %d\n", what, i))
+			commitAll(t, dir, fmt.Sprintf("%s %d", what, i))
+		}
 	}
-	assertClean(t, a)
-	assertIndexTreeMatchesHead(t, a)
+	commitN(5, "main")
+	gitc(t, dir, "branch", "side")
+	commitN(3, "main more")
+	gitc(t, dir, "checkout", "-q", "side")
+	writeFile(t, filepath.Join(dir, "tickets", "bb", "bb2222.md"), "side\n")
+	commitAll(t, dir, "side 1")
+	gitc(t, dir, "merge", "-q", "--no-edit", "-X", "ours", "main")
+	writeFile(t, filepath.Join(dir, "tickets", "bb", "bb2222.md"), "side 2\n")
+	commitAll(t, dir, "side 2")
+	gitc(t, dir, "checkout", "-q", "main")
+	commitN(2, "main last")
+	s := openStore(t, dir)
+	for _, rng := range [][2]string{{"main", "side"}, {"side", "main"}, {"", "main"}, {"main~7", "side"}, {"side", "side"}} {
+		from, _ := s.ResolveRevision(first(rng[0], "HEAD"))
+		if rng[0] == "" {
+			from = ""
+		}
+		to, _ := s.ResolveRevision(rng[1])
+		arg := to
+		if from != "" {
+			arg = from + ".." + to
+		}
+		want, _ := strconv.Atoi(strings.TrimSpace(gitc(t, dir, "rev-list", "--count", arg)))
+		if got := s.countBetween(from, to); got != want {
+			t.Errorf("count %s..%s = %d, git says %d", rng[0], rng[1], got, want)
+		}
+	}
+	got, err := s.MergeBase("main", "side")
+	want := strings.TrimSpace(gitc(t, dir, "merge-base", "main", "side"))
+	if err != nil || got != want {
+		t.Errorf("MergeBase = %s, %v; git says %s", got, err, want)
+	}
 }
 
 func TestSyncRefusesConflictsAndDirtyFiles(t *testing.T) {
