@@ -36,6 +36,8 @@ type importOptions struct {
 	LockWait   time.Duration
 	out        jsonFlags
 
+	maxBytes int64 // --max-size, else limits.message_size
+
 	autoreplySet bool
 }
 
@@ -75,7 +77,7 @@ docs/email-gateway.md.`,
 	pf.BoolVar(&o.DryRun, "dry-run", false, "read and thread everything, print what would happen, change nothing")
 	pf.StringVar(&o.Channel, "channel", "email", "the `CHANNEL` of new tickets")
 	pf.StringVar(&o.Quarantine, "quarantine", mailin.QuarantineDir, "desk `FOLDER` for mail that cannot be read (committed)")
-	pf.StringVar(&o.MaxSize, "max-size", "10MB", "quarantine messages larger than `SIZE` (KB, MB, GB)")
+	pf.StringVar(&o.MaxSize, "max-size", "", "quarantine messages larger than `SIZE` (KB, MB, GB; default: limits.message_size of the config, else 10MB)")
 	pf.BoolVar(&o.KeepRaw, "keep-raw", false, "keep each raw message beside its ticket (tickets/XY/ID/HASH.eml)")
 	pf.BoolVar(&o.Autoreply, "autoreply", false, "acknowledge new tickets by mail (default on for eml and maildir, off for mbox archives)")
 	pf.DurationVar(&o.LockWait, "lock-wait", desk.LockWait, "wait at most `DURATION` for another ticket process before giving up (exit 75)")
@@ -152,9 +154,10 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 		// garbage double the footprint.
 		debug.SetMemoryLimit(200 << 20)
 	}
-	maxSize, err := parseSize(o.MaxSize)
-	if err != nil {
-		return usageErrorf("--max-size %q: %v", o.MaxSize, err)
+	if o.MaxSize != "" {
+		if o.maxBytes, err = parseSize(o.MaxSize); err != nil {
+			return usageErrorf("--max-size %q: %v", o.MaxSize, err)
+		}
 	}
 	qdir, err := cleanDeskDir(o.Quarantine)
 	if err != nil {
@@ -168,11 +171,15 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 	if err != nil {
 		return err
 	}
+	lim := d.Config.MailLimits()
+	if o.maxBytes == 0 {
+		o.maxBytes = lim.MessageSize
+	}
 	save := desk.SaveOptions{Author: author, NoCommit: app.NoCommit}
 	sum := importSummary{DryRun: o.DryRun, Tickets: []importedTicket{}, Quarantine: []quarantinedMail{}}
 
 	if !o.DryRun {
-		unlock, err := d.Lock(o.LockWait)
+		unlock, err := d.Store.Lock(o.LockWait)
 		if err != nil {
 			return withHint(err, "the mail server keeps the message and retries (exit 75); an import of a large archive holds the lock until it is done")
 		}
@@ -205,7 +212,8 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 	incoming := map[string]mailout.Incoming{}
 	added := map[string]int{}
 	im := mailin.New(all, mailin.Options{
-		Channel: strings.ToLower(o.Channel), MaxSize: maxSize, KeepRaw: o.KeepRaw, Now: app.Now(),
+		Channel: strings.ToLower(o.Channel), MaxSize: o.maxBytes, KeepRaw: o.KeepRaw, Now: app.Now(),
+		Limits:     importers.Options{MaxParts: lim.MIMEParts, MaxDepth: lim.MIMEDepth, MaxLineBytes: lim.LineLength, MaxAttachment: lim.AttachmentSize},
 		Quarantine: qdir,
 		IsAgent: func(addr string) bool {
 			return addr != "" && (d.Config.Agent(addr) != nil || mailin.SameAddress(addr, d.Config.Email))
@@ -458,19 +466,24 @@ func readSources(app *App, kind string, args []string, o *importOptions, add fun
 			args = []string{"-"}
 		}
 		for _, a := range args {
+			// Reading keeps at most twice the size limit of a message in
+			// memory, however much is piped in.
 			var raw []byte
-			var err error
+			var over, err error
 			name := a
 			if a == "-" {
 				name = "standard input"
-				raw, err = io.ReadAll(app.In)
+				raw, err = importers.ReadMessage(app.In, o.maxBytes)
+				if _, ok := err.(*importers.OversizeError); ok {
+					over, err = err, nil
+				}
 			} else {
-				raw, err = os.ReadFile(a)
+				raw, over, err = importers.ReadFileLimit(a, o.maxBytes)
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			if err := add(raw, mailin.Source{Name: name}); err != nil {
+			if err := add(raw, mailin.Source{Name: name, Err: over}); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
@@ -481,9 +494,9 @@ func readSources(app *App, kind string, args []string, o *importOptions, add fun
 			if err != nil {
 				return withHint(fmt.Errorf("mbox %w", err), "nothing was imported")
 			}
-			err = importers.ReadMbox(f, func(raw []byte, n int, off int64) error {
+			err = importers.ReadMboxLimit(f, o.maxBytes, func(raw []byte, n int, off int64, over error) error {
 				bar.at(base + off)
-				return add(raw, mailin.Source{Name: fmt.Sprintf("%s: message %d at offset %d", a, n, off), Envelope: fromLine(f, off)})
+				return add(raw, mailin.Source{Name: fmt.Sprintf("%s: message %d at offset %d", a, n, off), Envelope: fromLine(f, off), Err: over})
 			})
 			keep(f)
 			if fi, serr := f.Stat(); serr == nil {
@@ -495,8 +508,8 @@ func readSources(app *App, kind string, args []string, o *importOptions, add fun
 		}
 	case "maildir":
 		for _, a := range args {
-			err := importers.ReadMaildir(a, o.Recursive, func(p string, raw []byte) error {
-				return add(raw, mailin.Source{Name: p, Delivered: maildirDelivered(p)})
+			err := importers.ReadMaildirLimit(a, o.Recursive, o.maxBytes, func(p string, raw []byte, over error) error {
+				return add(raw, mailin.Source{Name: p, Delivered: maildirDelivered(p), Err: over})
 			})
 			if err != nil {
 				return withHint(err, "nothing was imported; fix the folder and run the import again")
@@ -522,6 +535,12 @@ func retryQuarantine(app *App, im *mailin.Importer, qdir string, record func(mai
 			continue
 		}
 		rel := path.Join(qdir, e.Name())
+		if reason, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(e.Name(), ".eml")+".reason")); err == nil && strings.Contains(string(reason), " bytes were kept") {
+			// Only the head of a huge message was kept: importing it
+			// would file a message cut short as if it were whole.
+			app.warnf("%s holds only the start of a message too large to keep; import the whole message from its source, then remove the quarantined files", d.Rel(rel))
+			continue
+		}
 		raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return err

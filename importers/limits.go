@@ -2,8 +2,10 @@ package importers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 )
@@ -126,4 +128,37 @@ func (p *parser) headerWarn(s string) {
 		return
 	}
 	p.warn(s)
+}
+
+// ReadFileLimit reads a message file as ReadMessage reads a stream: over
+// is an *OversizeError when the file is larger than limit, and raw is then
+// the part kept. limit 0 reads all.
+func ReadFileLimit(path string, limit int64) (raw []byte, over error, err error) {
+	return readFileLimit(path, limit)
+}
+
+func readFileLimit(path string, limit int64) ([]byte, error, error) {
+	if limit <= 0 {
+		raw, err := os.ReadFile(path)
+		return raw, nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	// A file says its size: past what is kept, nothing more is read.
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > KeepLimit(limit) {
+		raw := make([]byte, limit)
+		if _, err := io.ReadFull(f, raw); err != nil {
+			return nil, nil, err
+		}
+		return raw, newOversize(raw, fi.Size(), limit), nil
+	}
+	raw, err := ReadMessage(f, limit)
+	var oe *OversizeError
+	if errors.As(err, &oe) {
+		return raw, oe, nil
+	}
+	return raw, nil, err
 }

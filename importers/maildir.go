@@ -18,6 +18,13 @@ import (
 // the bytes; an error from fn stops the reading and is returned wrapped
 // with the path.
 func ReadMaildir(dir string, recursive bool, fn func(path string, raw []byte) error) error {
+	return ReadMaildirLimit(dir, recursive, 0, func(p string, raw []byte, _ error) error { return fn(p, raw) })
+}
+
+// ReadMaildirLimit is ReadMaildir holding at most KeepLimit(limit) bytes
+// of any file (see ReadMessage): a larger message reaches fn cut, with over
+// set to an *OversizeError. limit 0 is no limit.
+func ReadMaildirLimit(dir string, recursive bool, limit int64, fn func(path string, raw []byte, over error) error) error {
 	folders := []string{dir}
 	if recursive {
 		entries, err := os.ReadDir(dir)
@@ -36,7 +43,7 @@ func ReadMaildir(dir string, recursive bool, fn func(path string, raw []byte) er
 		return fmt.Errorf("maildir %s: no cur or new folder", dir)
 	}
 	for _, f := range folders {
-		if err := readMaildirFolder(f, fn); err != nil {
+		if err := readMaildirFolder(f, limit, fn); err != nil {
 			return err
 		}
 	}
@@ -58,7 +65,7 @@ type maildirFile struct {
 	t    int64
 }
 
-func readMaildirFolder(dir string, fn func(string, []byte) error) error {
+func readMaildirFolder(dir string, limit int64, fn func(string, []byte, error) error) error {
 	var files []maildirFile
 	for _, sub := range []string{"cur", "new"} {
 		d := filepath.Join(dir, sub)
@@ -87,11 +94,11 @@ func readMaildirFolder(dir string, fn func(string, []byte) error) error {
 		return files[i].path < files[j].path
 	})
 	for _, f := range files {
-		raw, err := os.ReadFile(f.path)
+		raw, over, err := readFileLimit(f.path, limit)
 		if err != nil {
 			return fmt.Errorf("maildir %s: %w", f.path, err)
 		}
-		if err := fn(f.path, raw); err != nil {
+		if err := fn(f.path, raw, over); err != nil {
 			return fmt.Errorf("%s: %w", f.path, err)
 		}
 	}

@@ -158,7 +158,7 @@ func TestLimitsNotedInEntry(t *testing.T) {
 		t.Fatalf("%+v, %v", r, err)
 	}
 	body := im.Ticket(r.Ticket).Entries[0].Body
-	want := "here it is\n\n_(attachment \"\\_\\_\\[x](javascript\\_y)\\_\\_.zip\" (16 bytes) was not stored: it is over the limit of 10 bytes (limits.attachment\\_size); ask the sender for it another way)_"
+	want := "here it is\n\n> **Not stored:** attachment \"__\\[x](javascript_y)__.zip\" (16 bytes) was not stored: it is over the limit of 10 bytes (limits.attachment_size); ask the sender for it another way"
 	if body != want {
 		t.Errorf("body\n got %q\nwant %q", body, want)
 	}

@@ -31,8 +31,6 @@ type Source struct {
 	// *importers.OversizeError); raw is then the part kept, quarantined
 	// without parsing.
 	Err error
-
-	noLanguage bool // parsed without language detection (Parallel)
 }
 
 // Options shape an import run.
@@ -230,7 +228,7 @@ func (im *Importer) file(m *importers.Message, src Source) (Result, error) {
 		Body:      body(m),
 	}
 	if t == nil {
-		return im.create(m, e, from, related, src.noLanguage)
+		return im.create(m, e, from, related)
 	}
 	id := t.ID
 	e.Attachments, e.Body, e.Meta = im.store(id, m, e.Body)
@@ -250,12 +248,7 @@ func (im *Importer) file(m *importers.Message, src Source) (Result, error) {
 	return Result{Outcome: Appended, Ticket: id, By: by, Message: m}, nil
 }
 
-func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related string, noLanguage bool) (Result, error) {
-	lang := m.Language
-	if noLanguage {
-		lang = importers.DetectLanguage(m.Subject, m.Text)
-		m.Language = lang
-	}
+func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related string) (Result, error) {
 	title := importers.CleanSubject(m.Subject)
 	if title == "" {
 		title = "(no subject)"
@@ -266,7 +259,7 @@ func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related s
 	}
 	t, err := ticket.New(ticket.NewOptions{
 		Title: title, Body: e.Body, Author: e.Author, Customer: from, Channel: im.opt.Channel,
-		Language: lang, Fields: fields, MessageID: m.MessageID, Auto: m.Auto,
+		Language: m.Language, Fields: fields, MessageID: m.MessageID, Auto: m.Auto,
 	}, e.At, func(id string) bool { return im.tickets[id] != nil })
 	if err != nil {
 		// ticket.New refuses only what cleaning cannot fix; keep the mail.
@@ -359,14 +352,15 @@ func body(m *importers.Message) string {
 	}
 	// What a limit left out is said where an agent reads the message.
 	for _, d := range m.Dropped {
-		b.WriteString("\n\n_(" + escapeNote(d) + ")_")
+		b.WriteString("\n\n> **Not stored:** " + escapeNote(d))
 	}
 	return b.String()
 }
 
-// escapeNote keeps a note plain text inside Markdown emphasis.
+// escapeNote keeps a note, which may quote a sender's file name, plain
+// text in Markdown: no link, no HTML, no emphasis that runs on.
 func escapeNote(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "<", `\<`, "[", `\[`, "`", "\\`").Replace(s)
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "<", `\<`, "[", `\[`, "`", "\\`").Replace(s)
 }
 
 // store plans a message's attachments (and raw copy) beside ticket id and
