@@ -31,6 +31,8 @@ type Source struct {
 	// *importers.OversizeError); raw is then the part kept, quarantined
 	// without parsing.
 	Err error
+
+	noLanguage bool // parsed without language detection (Parallel)
 }
 
 // Options shape an import run.
@@ -228,7 +230,7 @@ func (im *Importer) file(m *importers.Message, src Source) (Result, error) {
 		Body:      body(m),
 	}
 	if t == nil {
-		return im.create(m, e, from, related)
+		return im.create(m, e, from, related, src.noLanguage)
 	}
 	id := t.ID
 	e.Attachments, e.Body, e.Meta = im.store(id, m, e.Body)
@@ -248,18 +250,38 @@ func (im *Importer) file(m *importers.Message, src Source) (Result, error) {
 	return Result{Outcome: Appended, Ticket: id, By: by, Message: m}, nil
 }
 
-func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related string) (Result, error) {
+func (im *Importer) create(m *importers.Message, e ticket.Entry, from, related string, noLanguage bool) (Result, error) {
+	lang := m.Language
+	if noLanguage {
+		lang = importers.DetectLanguage(m.Subject, m.Text)
+		m.Language = lang
+	}
 	title := importers.CleanSubject(m.Subject)
 	if title == "" {
 		title = "(no subject)"
 	}
-	var fields map[string]string
+	fields := map[string]string{}
 	if related != "" {
-		fields = map[string]string{"related": related}
+		fields["related"] = related
+	}
+	customer := from
+	if from != "" && im.opt.IsAgent(from) {
+		// An agent forwarding a customer's mail opens the customer's
+		// ticket; with no customer to be found the agent stays the
+		// requester, marked so that nobody takes them for a customer.
+		if orig := originalSender(m, im.opt.IsAgent); orig != "" {
+			customer = orig
+			fields["forwarded-by"] = from
+		} else {
+			fields["opened-by"] = from
+		}
+	}
+	if len(fields) == 0 {
+		fields = nil
 	}
 	t, err := ticket.New(ticket.NewOptions{
-		Title: title, Body: e.Body, Author: e.Author, Customer: from, Channel: im.opt.Channel,
-		Language: m.Language, Fields: fields, MessageID: m.MessageID, Auto: m.Auto,
+		Title: title, Body: e.Body, Author: e.Author, Customer: customer, Channel: im.opt.Channel,
+		Language: lang, Fields: fields, MessageID: m.MessageID, Auto: m.Auto,
 	}, e.At, func(id string) bool { return im.tickets[id] != nil })
 	if err != nil {
 		// ticket.New refuses only what cleaning cannot fix; keep the mail.
@@ -352,15 +374,14 @@ func body(m *importers.Message) string {
 	}
 	// What a limit left out is said where an agent reads the message.
 	for _, d := range m.Dropped {
-		b.WriteString("\n\n> **Not stored:** " + escapeNote(d))
+		b.WriteString("\n\n_(" + escapeNote(d) + ")_")
 	}
 	return b.String()
 }
 
-// escapeNote keeps a note, which may quote a sender's file name, plain
-// text in Markdown: no link, no HTML, no emphasis that runs on.
+// escapeNote keeps a note plain text inside Markdown emphasis.
 func escapeNote(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "<", `\<`, "[", `\[`, "`", "\\`").Replace(s)
+	return strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "<", `\<`, "[", `\[`, "`", "\\`").Replace(s)
 }
 
 // store plans a message's attachments (and raw copy) beside ticket id and
