@@ -27,10 +27,12 @@ merge again (up to 5 attempts). Ticket files changed on both sides merge by
 meaning (see docs/sync.md): replies, notes, tags and field changes from both
 sides are kept, and nothing needs resolving by hand.
 
-With git installed, sync drives the git CLI, so your SSH keys, credential
-helpers and remotes work as they do for git, and the merge uses the
-registered merge driver ("ticket setup"). Without git it uses a built-in
-engine (--engine go-git) that merges ticket files in-process.
+With git installed, sync fetches and pushes with the git CLI, so your SSH
+keys, credential helpers and remotes work as they do for git, and merges
+ticket files in-process with the same merge as the driver "ticket setup"
+registers for git merge; other files changed on both sides go to git merge.
+Without git it uses a built-in engine (--engine go-git) that fetches and
+pushes with go-git.
 
 The upstream is the branch's configured upstream, else origin and the same
 branch name. Sync refuses to run while the desk has uncommitted changes to
@@ -91,6 +93,13 @@ func runSync(app *App, o syncOptions) error {
 		return err
 	}
 	defer unlock()
+	// A sync killed midway is undone up to its last commit when the lock
+	// is taken; the mark says this one is running.
+	done, _, err := d.Store.GuardSync()
+	if err != nil {
+		return err
+	}
+	defer done()
 	res, err := d.Store.Sync(gitstore.SyncOptions{
 		Remote: o.Remote, Branch: o.Branch, Engine: o.Engine,
 		Merge:  mergeTicketFile,
