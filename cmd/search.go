@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,8 +13,14 @@ import (
 
 type searchOptions struct {
 	Words []string
+	All   bool // every match, not only the first --limit
+	Count bool // only the number of matches
 	list  listOptions
 }
+
+// defaultSearchLimit is how many of the best matches search shows unless
+// told otherwise.
+const defaultSearchLimit = 20
 
 func newSearchCmd(app *App) *cobra.Command {
 	o := searchOptions{}
@@ -29,12 +36,17 @@ Matching ignores case and accents ("muller" finds "Müller", "istanbul" finds
 "İstanbul") and finds a word anywhere, also inside a Korean or Thai sentence
 written without spaces. The filters of "ticket list" narrow the result.
 
+The 20 best matches are shown; --limit N shows N, --all (or --limit 0) every
+one, and --count only how many there are. When more match than are shown,
+a line on stderr says how many.
+
 The search store is derived data under the git directory; it is brought up to
 date with every changed ticket file before each search.`,
 		Example: `  ticket search refund kettle
   ticket search '"blue kettle"' --status open
   ticket search 환불 --json --jq '.[] | .id + " " + .snippet'
-  ticket search muller --since 30d --ref origin/main`,
+  ticket search muller --since 30d --ref origin/main
+  ticket search damage --status open --count`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Words = args
@@ -44,7 +56,9 @@ date with every changed ticket file before each search.`,
 	f := c.Flags()
 	l := &o.list
 	addFilterFlags(f, l)
-	f.IntVarP(&l.Limit, "limit", "n", 0, "show at most `N` tickets")
+	f.IntVarP(&l.Limit, "limit", "n", defaultSearchLimit, "show the `N` best matches (0: all)")
+	f.BoolVar(&o.All, "all", false, "show every match (same as --limit 0)")
+	f.BoolVar(&o.Count, "count", false, "print only the number of matching tickets")
 	f.StringVar(&l.Ref, "ref", "", "search tickets at git `REF` (branch, tag, commit) instead of the work tree")
 	addJSONFlags(c, &l.out)
 	return c
@@ -68,11 +82,14 @@ func runSearch(app *App, o searchOptions) error {
 	if len(terms) == 0 {
 		return usageErrorf("give the words to search for")
 	}
+	lo := o.list
+	if lo.Limit < 0 {
+		return usageErrorf("--limit %d: give a number of tickets, or 0 for all", lo.Limit)
+	}
 	d, err := app.Desk()
 	if err != nil {
 		return err
 	}
-	lo := o.list
 	lo.All = len(lo.Statuses) == 0
 	f, err := buildFilter(app, d, lo)
 	if err != nil {
@@ -86,10 +103,26 @@ func runSearch(app *App, o searchOptions) error {
 	if err != nil {
 		return err
 	}
+	now := app.Now()
+	limit := lo.Limit
+	if o.All {
+		limit = 0
+	}
+	// The store applies every filter but --query and --sla, which need the
+	// whole ticket: with those, every hit is read, best first.
+	whole := f.Query != nil || f.SLAState != ""
+	q := index.SearchQuery{Terms: terms, Filter: f, Now: now, Limit: limit}
+	switch {
+	case whole:
+		q.Limit = 0
+	case o.Count:
+		q.Limit = 1 // the store counts the rest
+	}
 	ix := d.Index()
 	var hits []index.Hit
+	var total int
 	for attempt := 0; ; attempt++ {
-		hits, err = searchStore(ix, ls, lo.Ref != "", terms)
+		hits, total, err = searchStore(ix, ls, lo.Ref != "", q)
 		if err == nil || attempt == 1 {
 			break
 		}
@@ -99,29 +132,43 @@ func runSearch(app *App, o searchOptions) error {
 	if err != nil {
 		return err
 	}
-	byPath := make(map[string]desk.Loadable, len(ls))
-	for _, l := range ls {
-		byPath[l.Path] = l
-	}
-	now := app.Now()
 	st := app.style()
 	var rows []searchJSON
+	if whole {
+		total = 0
+	}
 	for _, h := range hits {
-		lb, found := byPath[h.Path]
+		// ls is sorted by path (LoadKeyed); the store holds exactly its
+		// paths, as it was brought up to date with them.
+		i, found := slices.BinarySearchFunc(ls, h.Path, func(l desk.Loadable, p string) int { return strings.Compare(l.Path, p) })
 		if !found {
 			continue
 		}
-		l, err := lb.Load()
+		var l *desk.Loaded
+		if whole {
+			l, err = ls[i].Peek()
+			if err == nil {
+				var ok bool
+				if ok, err = f.Match(l.Ticket, now); err != nil {
+					return fmt.Errorf("--query on ticket %s: %w", l.ID, err)
+				}
+				if !ok {
+					continue
+				}
+				total++
+				if o.Count || (limit > 0 && len(rows) == limit) {
+					continue
+				}
+			}
+		} else {
+			l, err = ls[i].Load()
+		}
 		if err != nil {
 			app.warnf("%v", err)
 			continue
 		}
-		ok, err := f.Match(l.Ticket, now)
-		if err != nil {
-			return fmt.Errorf("--query on ticket %s: %w", l.ID, err)
-		}
-		if !ok {
-			continue
+		if o.Count {
+			break
 		}
 		sn := index.MakeSnippet(l.Ticket, terms, 100)
 		open, close := snippetOpen, snippetClose
@@ -130,9 +177,16 @@ func runSearch(app *App, o searchOptions) error {
 		}
 		rows = append(rows, searchJSON{ticketJSON: toJSON(d, l.Ticket, false), Score: -h.Rank,
 			Field: sn.Field, Entry: sn.Entry, Snippet: sn.Mark(open, close)})
-		if lo.Limit > 0 && len(rows) == lo.Limit {
+		if limit > 0 && len(rows) == limit && !whole {
 			break
 		}
+	}
+	if o.Count {
+		fmt.Fprintln(app.Out, total)
+		return nil
+	}
+	if total > len(rows) {
+		fmt.Fprintf(app.Err, "%d of %d matching tickets shown; --limit N or --all shows more\n", len(rows), total)
 	}
 	if lo.out.enabled() {
 		if rows == nil {
@@ -192,15 +246,15 @@ func syncSearch(ix *index.Index, ls []desk.Loadable, ref bool) error {
 	return s.Close()
 }
 
-func searchStore(ix *index.Index, ls []desk.Loadable, ref bool, terms []string) ([]index.Hit, error) {
+func searchStore(ix *index.Index, ls []desk.Loadable, ref bool, q index.SearchQuery) ([]index.Hit, int, error) {
 	store, err := openSynced(ix, ls, ref)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer store.Close()
-	hits, err := store.Search(terms)
+	hits, total, err := store.Search(q)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	return hits, nil
+	return hits, total, nil
 }

@@ -10,19 +10,26 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ticketdesk/ticket/ticket"
 	_ "modernc.org/sqlite" // the search store's engine
 )
 
-// The search store is an SQLite database with an FTS5 table using the
+// The search store is an SQLite database with two FTS5 tables. fts uses the
 // trigram tokenizer: every three-character substring is indexed, so a word
-// is found inside a Korean or Thai sentence without any word segmentation.
-// Text is folded (fold) before it is stored and before it is searched, so
-// matching ignores case and accents the same way everywhere.
+// of three characters or more is found anywhere, also inside a Korean or
+// Thai sentence, without any word segmentation. Trigrams cannot find a
+// shorter word, and a two-syllable word is common in Korean, Chinese and
+// Japanese (환불, refund), so grams holds every one- and two-character
+// substring of the runs of those scripts and of Thai (see grams). Text is
+// folded (fold) before it is stored and before it is searched, so matching
+// ignores case and accents the same way everywhere.
+//
+// docs holds, beside each ticket's path and content key, the front-matter
+// fields the filters of list look at, so a filtered search is answered
+// inside SQLite without decoding tickets (search_filter.go).
 
-const searchVersion = "1"
+const searchVersion = "2"
 
 func (ix *Index) searchFile() string { return filepath.Join(ix.dir, ix.tag+".search") }
 
@@ -119,8 +126,12 @@ func (s *SearchStore) init() error {
 	}
 	for _, q := range []string{
 		`CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT)`,
-		`CREATE TABLE docs(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, key TEXT NOT NULL)`,
+		`CREATE TABLE docs(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, key TEXT NOT NULL,
+			status TEXT NOT NULL, priority TEXT NOT NULL, assignee TEXT NOT NULL, channel TEXT NOT NULL,
+			customer TEXT NOT NULL, team TEXT NOT NULL, lang TEXT NOT NULL,
+			created_s INTEGER NOT NULL, created_ns INTEGER NOT NULL, tags TEXT NOT NULL)`,
 		`CREATE VIRTUAL TABLE fts USING fts5(title, people, tags, body, tokenize = 'trigram case_sensitive 1')`,
+		`CREATE VIRTUAL TABLE grams USING fts5(title, people, tags, body, tokenize = 'ascii')`,
 		`INSERT INTO meta VALUES ('version', '` + searchVersion + `')`,
 	} {
 		if _, err := s.db.Exec(q); err != nil {
@@ -211,15 +222,27 @@ func (s *SearchStore) sync(docs []SearchDoc) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	delGrams, err := tx.Prepare(`DELETE FROM grams WHERE rowid = ?`)
+	if err != nil {
+		return 0, err
+	}
 	for _, id := range gone {
 		if _, err := del.Exec(id); err != nil {
+			return 0, err
+		}
+		if _, err := delGrams.Exec(id); err != nil {
 			return 0, err
 		}
 		if _, err := tx.Exec(`DELETE FROM docs WHERE id = ?`, id); err != nil {
 			return 0, err
 		}
 	}
-	upDoc, err := tx.Prepare(`INSERT INTO docs(path, key) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET key = excluded.key RETURNING id`)
+	upDoc, err := tx.Prepare(`INSERT INTO docs(path, key, status, priority, assignee, channel, customer, team, lang, created_s, created_ns, tags)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(path) DO UPDATE SET key = excluded.key, status = excluded.status, priority = excluded.priority,
+			assignee = excluded.assignee, channel = excluded.channel, customer = excluded.customer, team = excluded.team,
+			lang = excluded.lang, created_s = excluded.created_s, created_ns = excluded.created_ns, tags = excluded.tags
+		RETURNING id`)
 	if err != nil {
 		return 0, err
 	}
@@ -227,10 +250,17 @@ func (s *SearchStore) sync(docs []SearchDoc) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	insGrams, err := tx.Prepare(`INSERT INTO grams(rowid, title, people, tags, body) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
 	for _, i := range todo {
 		d := docs[i]
 		if h, ok := have[d.Path]; ok {
 			if _, err := del.Exec(h.id); err != nil {
+				return 0, err
+			}
+			if _, err := delGrams.Exec(h.id); err != nil {
 				return 0, err
 			}
 		}
@@ -241,12 +271,19 @@ func (s *SearchStore) sync(docs []SearchDoc) (int, error) {
 			continue
 		}
 		var id int64
-		if err := upDoc.QueryRow(d.Path, d.Key).Scan(&id); err != nil {
+		args := append([]any{d.Path, d.Key}, filterColumns(t)...)
+		if err := upDoc.QueryRow(args...).Scan(&id); err != nil {
 			return 0, err
 		}
 		title, people, tags, body := searchText(t)
-		if _, err := ins.Exec(id, fold(title, nil), fold(people, nil), fold(tags, nil), fold(body, nil)); err != nil {
+		title, people, tags, body = fold(title, nil), fold(people, nil), fold(tags, nil), fold(body, nil)
+		if _, err := ins.Exec(id, title, people, tags, body); err != nil {
 			return 0, err
+		}
+		if gt, gp, gg, gb := grams(title), grams(people), grams(tags), grams(body); gt != "" || gp != "" || gg != "" || gb != "" {
+			if _, err := insGrams.Exec(id, gt, gp, gg, gb); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return len(todo), tx.Commit()
@@ -273,89 +310,6 @@ func searchText(t *ticket.Ticket) (title, people, tags, body string) {
 		}
 	}
 	return t.Title, p.String(), strings.Join(t.Tags, " "), b.String()
-}
-
-// Terms splits a query into folded search terms: words separated by white
-// space, or "quoted phrases".
-func Terms(q string) []string {
-	var out []string
-	for q != "" {
-		q = strings.TrimLeft(q, " \t\r\n")
-		if q == "" {
-			break
-		}
-		var t string
-		if q[0] == '"' {
-			end := strings.IndexByte(q[1:], '"')
-			if end < 0 {
-				t, q = q[1:], ""
-			} else {
-				t, q = q[1:end+1], q[end+2:]
-			}
-		} else {
-			end := strings.IndexAny(q, " \t\r\n")
-			if end < 0 {
-				end = len(q)
-			}
-			t, q = q[:end], q[end:]
-		}
-		if t = strings.TrimSpace(fold(t, nil)); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// Search finds the tickets holding every term, best first. Terms of three
-// characters or more use the trigram index; shorter ones are matched by a
-// scan of the stored text.
-func (s *SearchStore) Search(terms []string) ([]Hit, error) {
-	if len(terms) == 0 {
-		return nil, nil
-	}
-	var match []string
-	var where []string
-	var args []any
-	for _, t := range terms {
-		if utf8.RuneCountInString(t) >= 3 {
-			match = append(match, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
-			continue
-		}
-		pat := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(t) + "%"
-		var ors []string
-		for _, col := range []string{"title", "people", "tags", "body"} {
-			ors = append(ors, "fts."+col+` LIKE ? ESCAPE '\'`)
-			args = append(args, pat)
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
-	}
-	q := `SELECT docs.path, `
-	if len(match) > 0 {
-		q += `bm25(fts, 10.0, 4.0, 4.0, 1.0) FROM fts JOIN docs ON docs.id = fts.rowid WHERE fts MATCH ?`
-		args = append([]any{strings.Join(match, " ")}, args...)
-	} else {
-		q += `0.0 FROM fts JOIN docs ON docs.id = fts.rowid WHERE 1`
-	}
-	for _, w := range where {
-		q += " AND " + w
-	}
-	if len(match) > 0 {
-		q += ` ORDER BY bm25(fts, 10.0, 4.0, 4.0, 1.0)`
-	}
-	rows, err := s.db.Query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Hit
-	for rows.Next() {
-		var h Hit
-		if err := rows.Scan(&h.Path, &h.Rank); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
 }
 
 // Count is the number of tickets in the store.

@@ -56,7 +56,10 @@ func TestSearchLanguages(t *testing.T) {
 		"juergen@example":   {"de"},
 		"nothing-like-this": nil,
 	} {
-		hits, err := s.Search(Terms(q))
+		hits, total, err := s.Search(SearchQuery{Terms: Terms(q)})
+		if err == nil && total != len(hits) {
+			t.Errorf("%q: total %d, %d hits", q, total, len(hits))
+		}
 		if err != nil {
 			t.Fatalf("%q: %v", q, err)
 		}
@@ -76,7 +79,7 @@ func TestSearchLanguages(t *testing.T) {
 		t.Fatalf("sync after edit wrote %d", n)
 	}
 	for q, n := range map[string]int{"kettle": 0, "toaster": 1, "muller": 0} {
-		if hits, _ := s.Search(Terms(q)); len(hits) != n {
+		if hits, _, _ := s.Search(SearchQuery{Terms: Terms(q)}); len(hits) != n {
 			t.Errorf("after edit, %q: %d hits, want %d", q, len(hits), n)
 		}
 	}
