@@ -111,12 +111,7 @@ func (d *Desk) Lint(r gitstore.Reader) ([]Finding, error) {
 	for _, f := range files {
 		present[f.Path] = true
 	}
-	type seenAt struct {
-		file string
-		line int
-	}
 	ids := map[string][]string{}    // id in front matter → files
-	mids := map[string][]seenAt{}   // Message-ID → where
 	attached := map[string]bool{}   // referenced attachment files
 	ticketDirs := map[string]bool{} // tickets/XY/ID of every ticket file
 	var paths []string
@@ -142,18 +137,17 @@ func (d *Desk) Lint(r gitstore.Reader) ([]Finding, error) {
 	}
 	close(next)
 	wg.Wait()
+	nmids := 0
 	for i, res := range results {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
 		out = append(out, res.findings...)
+		nmids += len(res.mids)
 		if res.id == "" {
 			continue
 		}
 		ids[res.id] = append(ids[res.id], res.rel)
-		for _, m := range res.mids {
-			mids[m.id] = append(mids[m.id], seenAt{res.rel, m.line})
-		}
 		for _, a := range res.attached {
 			attached[a] = true
 		}
@@ -168,26 +162,11 @@ func (d *Desk) Lint(r gitstore.Reader) ([]Finding, error) {
 				Message: fmt.Sprintf("id %s is also used by %s (a collision, often from merged branches); give one of them a new id with `ticket new` and move its history over", id, strings.Join(others, ", "))})
 		}
 	}
-	for mid, at := range mids {
-		files := map[string]bool{}
-		for _, a := range at {
-			files[a.file] = true
-		}
-		if len(files) < 2 {
-			continue
-		}
-		for _, a := range at {
-			var others []string
-			for f := range files {
-				if f != a.file {
-					others = append(others, f)
-				}
-			}
-			slices.Sort(others)
-			out = append(out, Finding{File: a.file, Line: a.line, Severity: ticket.LintError,
-				Message: fmt.Sprintf("Message-ID <%s> is also in %s; one mail belongs to one ticket (remove the duplicate entry)", mid, strings.Join(others, ", "))})
-		}
+	dup, err := d.duplicateMessageIDs(r, paths, results, nmids)
+	if err != nil {
+		return nil, err
 	}
+	out = append(out, dup...)
 	for _, f := range files {
 		p := f.Path
 		if lintTicketID(p) != "" || attached[p] {
@@ -211,11 +190,74 @@ type lintResult struct {
 	rel      string
 	id       string // from the front matter; "" when the file does not parse
 	findings []Finding
-	mids     []struct {
-		id   string
-		line int
-	}
+	mids     []lintMID
 	attached []string // desk paths of the attachments it references
+}
+
+// lintMID is a Message-ID and the entry (from 0) that carries it; the line
+// is looked up only when the Message-ID turns out to be a duplicate.
+type lintMID struct {
+	id    string
+	entry int
+}
+
+// duplicateMessageIDs reports every entry whose Message-ID is also in
+// another ticket file: one map lookup per Message-ID, and the file read
+// again for its entry lines only when it holds a duplicate.
+func (d *Desk) duplicateMessageIDs(r gitstore.Reader, paths []string, results []lintResult, n int) ([]Finding, error) {
+	type at struct{ file, entry int }
+	first := make(map[string]at, n)
+	var dups map[string][]at
+	for i, res := range results {
+		for _, m := range res.mids {
+			f, ok := first[m.id]
+			if !ok {
+				first[m.id] = at{i, m.entry}
+				continue
+			}
+			if dups == nil {
+				dups = map[string][]at{}
+			}
+			if dups[m.id] == nil {
+				dups[m.id] = []at{f}
+			}
+			dups[m.id] = append(dups[m.id], at{i, m.entry})
+		}
+	}
+	lines := map[int][]int{}
+	var out []Finding
+	for mid, all := range dups {
+		files := map[int]bool{}
+		for _, a := range all {
+			files[a.file] = true
+		}
+		if len(files) < 2 {
+			continue // repeated inside one ticket: not lint's concern
+		}
+		for _, a := range all {
+			if _, ok := lines[a.file]; !ok {
+				raw, err := r.Read(paths[a.file])
+				if err != nil {
+					return nil, err
+				}
+				lines[a.file] = ticket.EntryLines(raw)
+			}
+			line := 0
+			if ls := lines[a.file]; a.entry < len(ls) {
+				line = ls[a.entry]
+			}
+			var others []string
+			for f := range files {
+				if f != a.file {
+					others = append(others, results[f].rel)
+				}
+			}
+			slices.Sort(others)
+			out = append(out, Finding{File: results[a.file].rel, Line: line, Severity: ticket.LintError,
+				Message: fmt.Sprintf("Message-ID <%s> is also in %s; one mail belongs to one ticket (remove the duplicate entry)", mid, strings.Join(others, ", "))})
+		}
+	}
+	return out, nil
 }
 
 // lintFile checks one ticket file on its own.
@@ -241,7 +283,8 @@ func (d *Desk) lintFile(r gitstore.Reader, p string, present map[string]bool, cf
 		res.findings = append(res.findings, FindingsOf(err, rel, ticket.LintError)...)
 		return res, nil
 	}
-	res.id = t.ID
+	// Clones: what outlives the file must not keep its text in memory.
+	res.id = strings.Clone(t.ID)
 	if t.ID != id {
 		add(ticket.FrontMatterLine(raw, "id"), ticket.LintError,
 			"id %q does not match the file name %s; an id is the file's name (rename the file or fix the id)", t.ID, path.Base(p))
@@ -249,8 +292,11 @@ func (d *Desk) lintFile(r gitstore.Reader, p string, present map[string]bool, cf
 	for _, pr := range ticket.LintTicket(t, raw, cfg, now) {
 		add(pr.Line, pr.Severity, "%s", pr.Message)
 	}
-	lines := ticket.EntryLines(raw)
+	var lines []int // entry lines, found only for a finding
 	lineOf := func(i int) int {
+		if lines == nil {
+			lines = append(ticket.EntryLines(raw), 0)
+		}
 		if i < len(lines) {
 			return lines[i]
 		}
@@ -259,10 +305,7 @@ func (d *Desk) lintFile(r gitstore.Reader, p string, present map[string]bool, cf
 	dir := path.Dir(p)
 	for i, e := range t.Entries {
 		if e.MessageID != "" {
-			res.mids = append(res.mids, struct {
-				id   string
-				line int
-			}{e.MessageID, lineOf(i)})
+			res.mids = append(res.mids, lintMID{strings.Clone(e.MessageID), i})
 		}
 		for _, a := range e.Attachments {
 			ap := path.Join(dir, a)
