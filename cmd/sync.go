@@ -93,6 +93,13 @@ func runSync(app *App, o syncOptions) error {
 		return err
 	}
 	defer unlock()
+	// A sync killed midway is undone up to its last commit when the lock
+	// is taken; the mark says this one is running.
+	done, _, err := d.Store.GuardSync()
+	if err != nil {
+		return err
+	}
+	defer done()
 	res, err := d.Store.Sync(gitstore.SyncOptions{
 		Remote: o.Remote, Branch: o.Branch, Engine: o.Engine,
 		Merge:  mergeTicketFile,

@@ -23,7 +23,8 @@ type deskLock struct {
 // reading: two processes that both read a ticket and then save it would
 // otherwise each drop the other's change. Taking it again through the same
 // Desk nests; the file lock is released with the outermost release. Taking
-// it first finishes any save a killed process left in its journal.
+// it first finishes any save a killed process left in its journal, and
+// undoes the uncommitted half of a killed sync (gitstore.RecoverSync).
 func (d *Desk) Lock(wait time.Duration) (func(), error) {
 	d.lock.mu.Lock()
 	defer d.lock.mu.Unlock()
@@ -35,6 +36,10 @@ func (d *Desk) Lock(wait time.Duration) (func(), error) {
 		// A save a crash cut short is finished before anything else reads
 		// or writes the desk.
 		if err := d.recoverJournal(); err != nil {
+			release()
+			return nil, err
+		}
+		if _, err := d.Store.RecoverSync(); err != nil {
 			release()
 			return nil, err
 		}

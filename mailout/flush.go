@@ -61,6 +61,12 @@ func Flush(d *desk.Desk, s Sender, o FlushOptions) ([]Outcome, error) {
 		o.Now = d.Now
 	}
 	ob := OpenOutbox(d.Store.GitDir())
+	// Taking the desk lock finishes a save a killed process left in its
+	// journal, so a reply it was saving is in its ticket before its mail is
+	// judged. Only tried: whoever holds the lock finishes it anyway.
+	if unlock, err := d.Lock(0); err == nil {
+		unlock()
+	}
 	outs, err := send(d, ob, s, o)
 	if err != nil {
 		return outs, err

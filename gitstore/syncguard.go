@@ -1,0 +1,112 @@
+package gitstore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// syncMarker exists while a sync runs. Sync checks that the desk is clean
+// before it starts, so finding the marker of a sync that was killed (by a
+// crash, an OOM killer, a stopped service) means whatever is uncommitted
+// in the desk, or half-merged, or locked since then, is that sync's.
+func (s *Store) syncMarker() string { return filepath.Join(s.gitDir, "ticket", "sync-running") }
+
+// GuardSync marks a sync as running until done is called. When the mark of
+// a killed sync is still there, it first puts the desk back where that
+// sync started: it removes the lock files git left since then, quits the
+// merge it left unfinished, restores the desk's files and index to HEAD
+// and removes the files it wrote. Commits are never touched: whatever the
+// killed sync committed stays and is pushed by this one. recovered says
+// whether there was anything to recover. The caller holds the desk lock.
+func (s *Store) GuardSync() (done func(), recovered bool, err error) {
+	if recovered, err = s.RecoverSync(); err != nil {
+		return nil, recovered, err
+	}
+	p := s.syncMarker()
+	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+		return nil, recovered, err
+	}
+	if err := os.WriteFile(p, fmt.Appendf(nil, "%d %s\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339)), 0o666); err != nil {
+		return nil, recovered, err
+	}
+	return func() { os.Remove(p) }, recovered, nil
+}
+
+// RecoverSync does what GuardSync does first, when the mark of a killed
+// sync is there, and reports whether it was. Taking the desk lock calls it,
+// so no command builds on a half-merged desk. The caller holds the desk
+// lock.
+func (s *Store) RecoverSync() (bool, error) {
+	fi, err := os.Stat(s.syncMarker())
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := s.recoverSync(fi.ModTime()); err != nil {
+		return true, fmt.Errorf("%s: putting the desk back after a sync that was interrupted: %w", s.syncMarker(), err)
+	}
+	return true, nil
+}
+
+func (s *Store) recoverSync(since time.Time) error {
+	// A second's slack: file systems with coarse times stamp a file made
+	// just after the marker with the marker's second or the one before.
+	since = since.Add(-time.Second)
+	s.ClearStaleLocks(since)
+	for _, pat := range []string{"refs/remotes/*/*.lock", "refs/heads/*.lock", "packed-refs.lock", "shallow.lock"} {
+		ls, _ := filepath.Glob(filepath.Join(s.commonDir, filepath.FromSlash(pat)))
+		for _, l := range ls {
+			if fi, err := os.Stat(l); err == nil && !fi.ModTime().Before(since) {
+				os.Remove(l)
+			}
+		}
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		os.Remove(s.syncMarker())
+		return nil
+	}
+	if msg, err := os.ReadFile(filepath.Join(s.gitDir, "MERGE_MSG")); err == nil && strings.HasPrefix(string(msg), "ticket sync") {
+		if _, err := os.Stat(filepath.Join(s.gitDir, "MERGE_HEAD")); err == nil {
+			if _, err := s.gitRun("merge", "--quit"); err != nil {
+				return err
+			}
+		}
+	}
+	deskPath := s.prefix
+	if deskPath == "" {
+		deskPath = "."
+	}
+	st, err := s.gitRun("status", "--porcelain", "--untracked-files=no", "--", deskPath)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(st) != "" {
+		if _, err := s.gitRun("restore", "--source=HEAD", "--staged", "--worktree", "--", deskPath); err != nil {
+			return err
+		}
+	}
+	// Files the killed sync wrote that no index entry names (a merge cut
+	// short after the work tree, before the index).
+	out, err := s.gitRun("ls-files", "-z", "--others", "--exclude-standard", "--", deskPath)
+	if err != nil {
+		return err
+	}
+	for _, f := range strings.Split(out, "\x00") {
+		if f == "" {
+			continue
+		}
+		full := filepath.Join(s.root, filepath.FromSlash(f))
+		if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() && !fi.ModTime().Before(since) {
+			os.Remove(full)
+		}
+	}
+	return os.Remove(s.syncMarker())
+}
