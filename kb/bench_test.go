@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketdesk/ticket/desk"
+	"github.com/ticketdesk/ticket/internal/kbgen"
 )
 
 // benchArticles is the size of the generated knowledge base:
@@ -24,70 +25,13 @@ func benchArticles(b *testing.B) int {
 	return 1000
 }
 
-var benchWords = []string{"kettle", "descale", "warranty", "refund", "parcel", "broken", "lid", "filter", "boil", "water",
-	"vinegar", "rinse", "switch", "light", "cable", "base", "return", "label", "courier", "invoice"}
-
-// benchBody is an article of about 1.5 kB: headings, lists, a table and
-// links to two other articles.
-func benchBody(i, n int) string {
-	w := func(k int) string { return benchWords[(i*7+k*13)%len(benchWords)] }
-	return fmt.Sprintf(`Our %s guide answers the question about the %s and the %s in a few steps.
-
-## Before you start
-
-- Unplug the %s and let it cool down.
-- Keep the %s and the receipt at hand.
-- Read the [related article](bench-%05d.md) and [this one](bench-%05d.md#before-you-start).
-
-## Steps
-
-1. Fill the %s with water and a cup of %s.
-2. Boil, wait ten minutes, then rinse twice.
-3. Check the %s; if it still looks wrong, write to us.
-
-| Part | What to check |
-| --- | --- |
-| %s | cracks, stains |
-| %s | loose screws |
-
-%s
-Crème brûlée, naïve café: accents are folded for search. 주전자를 식초로 세척하세요 (%d).
-`, w(0), w(1), w(2), w(3), w(4), (i+1)%n, (i+7)%n, w(5), w(6), w(7), w(8), w(9), code(i), i)
-}
-
-// code is a highlighted block in every fifth article; support articles
-// seldom show code, and highlighting is the costliest part of rendering.
-func code(i int) string {
-	if i%5 != 0 {
-		return ""
-	}
-	return "```sh\nticket list --tag kettle --since 7d\n```\n"
-}
-
-// TestGenerateBenchDesk writes the benchmark's desk into KB_BENCH_DESK, to
-// time the command itself:
-//
-//	KB_BENCH_DESK=/tmp/kb10k KB_BENCH_ARTICLES=10000 go test ./kb -run GenerateBenchDesk
-//	/usr/bin/time -v ticket -C /tmp/kb10k kb build -o /tmp/kb10k-site
-func TestGenerateBenchDesk(t *testing.T) {
-	dir := os.Getenv("KB_BENCH_DESK")
-	if dir == "" {
-		return // only on request
-	}
-	n := 1000
-	if v := os.Getenv("KB_BENCH_ARTICLES"); v != "" {
-		n, _ = strconv.Atoi(v)
-	}
-	if err := writeBenchDesk(dir, n); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// benchDesk writes n articles into a new desk's work tree.
+// benchDesk writes n generated articles (package kbgen) into a new desk's
+// work tree; go run ./internal/kbgen/cmd writes the same desk for timing
+// the command itself.
 func benchDesk(b *testing.B, n int) *desk.Desk {
 	b.Helper()
 	dir := b.TempDir()
-	if err := writeBenchDesk(dir, n); err != nil {
+	if _, err := kbgen.Write(dir, n); err != nil {
 		b.Fatal(err)
 	}
 	d, err := desk.Open(dir, time.Now)
@@ -95,39 +39,6 @@ func benchDesk(b *testing.B, n int) *desk.Desk {
 		b.Fatal(err)
 	}
 	return d
-}
-
-func writeBenchDesk(dir string, n int) error {
-	_, _, err := desk.Init(dir, desk.InitOptions{Name: "Bench", NoCommit: true}, func() time.Time { return time.Unix(1763200000, 0) })
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(dir, Dir), 0o755); err != nil {
-		return err
-	}
-	langs := []string{"en", "en", "en", "de", "ko"}
-	for i := range n {
-		a := &Article{
-			Title: fmt.Sprintf("How do I %s the %s? (%d)", benchWords[i%20], benchWords[(i/20)%20], i), Slug: fmt.Sprintf("bench-%05d", i),
-			Category: "Category " + strconv.Itoa(i%25), Tags: []string{benchWords[i%20], benchWords[(i/3)%20]},
-			Language: langs[i%len(langs)], Status: StatusPublished, Visibility: Public,
-			Updated: time.Unix(1763200000-int64(i)*3600, 0).UTC(), Weight: i % 10, Body: benchBody(i, n),
-		}
-		if i%10 == 0 {
-			a.Visibility = Internal
-		}
-		a.Language = "en" // links name SLUG.md, so every article has an English version
-		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(FileName(a.Slug, a.Language))), Render(a), 0o644); err != nil {
-			return err
-		}
-		if lang := langs[i%len(langs)]; lang != "en" {
-			a.Language = lang
-			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(FileName(a.Slug, a.Language))), Render(a), 0o644); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // BenchmarkBuild is a cold build: read every article through the desk
@@ -193,7 +104,7 @@ func BenchmarkServeRebuild(b *testing.B) {
 	if _, err := bl.Build(src, Options{Out: out}); err != nil {
 		b.Fatal(err)
 	}
-	file := filepath.Join(d.Store.Dir(), filepath.FromSlash(FileName("bench-00001", "en")))
+	file := filepath.Join(d.Store.Dir(), Dir, kbgen.FileName(1, "en"))
 	b.ResetTimer()
 	for i := range b.N {
 		data, err := os.ReadFile(file)
