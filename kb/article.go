@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
@@ -80,8 +81,19 @@ var (
 
 // ParseArticle reads an article file. Errors name the file and line and say
 // what to change.
-func ParseArticle(file string, data []byte) (*Article, error) {
-	src := strings.ReplaceAll(string(data), "\r\n", "\n")
+func ParseArticle(file string, data []byte) (*Article, error) { return parseArticle(file, data, false) }
+
+// parseArticle is ParseArticle; owned says the caller hands data over and
+// never changes it, so Body may share its memory instead of copying it
+// (a large knowledge base then holds each article once, not twice).
+func parseArticle(file string, data []byte, owned bool) (*Article, error) {
+	var src string
+	switch {
+	case owned && len(data) > 0 && !bytes.Contains(data, []byte("\r\n")):
+		src = unsafe.String(unsafe.SliceData(data), len(data))
+	default:
+		src = strings.ReplaceAll(string(data), "\r\n", "\n")
+	}
 	if !strings.HasPrefix(src, "---\n") {
 		return nil, fmt.Errorf("%s:1: an article starts with front matter between --- lines; add at least title, status and visibility", file)
 	}

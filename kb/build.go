@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html/template"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -54,7 +55,7 @@ type Builder struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
 	mu     sync.Mutex
-	cache  map[string]*rendered // by article path
+	cache  map[string]*rendered // by article path; nil for a single build
 }
 
 // NewBuilder returns a builder with an empty cache.
@@ -62,8 +63,11 @@ func NewBuilder() *Builder {
 	return &Builder{md: newMarkdown(), policy: newPolicy(), cache: map[string]*rendered{}}
 }
 
-// Build writes the site for src into o.Out.
-func Build(src *Source, o Options) (*Result, error) { return NewBuilder().Build(src, o) }
+// Build writes the site for src into o.Out. It keeps nothing for a next
+// build, so an article's HTML is let go as soon as its page is written.
+func Build(src *Source, o Options) (*Result, error) {
+	return (&Builder{md: newMarkdown(), policy: newPolicy()}).Build(src, o)
+}
 
 // Build writes the site for src into o.Out. Broken articles, a failed
 // privacy check or (with CheckLinks) a broken link fail it before anything
@@ -117,24 +121,30 @@ func (b *Builder) Build(src *Source, o Options) (*Result, error) {
 func (b *Builder) renderAll(s *site, src *Source) {
 	byFile := func(f string) *Article { return src.byFile(f) }
 	var n atomic.Int32
+	s.transient = b.cache == nil
 	parallel(len(s.articles), func(i int) {
 		a := s.articles[i]
-		b.mu.Lock()
-		r := b.cache[a.Path]
-		b.mu.Unlock()
+		var r *rendered
+		if b.cache != nil {
+			b.mu.Lock()
+			r = b.cache[a.Path]
+			b.mu.Unlock()
+		}
 		if r == nil || !bytes.Equal(r.raw, a.Raw) {
 			r = b.render(a, byFile)
 			n.Add(1)
-			b.mu.Lock()
-			b.cache[a.Path] = r
-			b.mu.Unlock()
+			if b.cache != nil {
+				b.mu.Lock()
+				b.cache[a.Path] = r
+				b.mu.Unlock()
+			}
 		}
 		s.rendered[i] = r
 		s.summaries[i] = s.makeSummary(i)
 	})
 	s.renderedCount = int(n.Load())
 	// Forget articles that are gone, so a long serve does not grow.
-	if len(b.cache) > len(src.Articles) {
+	if b.cache != nil && len(b.cache) > len(src.Articles) {
 		keep := map[string]bool{}
 		for _, a := range src.Articles {
 			keep[a.Path] = true
@@ -257,13 +267,28 @@ func hashBytes(data []byte) uint64 {
 }
 
 // put writes data to rel unless the file already holds exactly these bytes.
+// A file the last build did not write is most likely new: it is created in
+// place, one system call to open it and none to rename. A file that is
+// there already and changed is replaced through a temporary file and a
+// rename, so a server never sends half of it.
 func (w *writer) put(rel string, data []byte) error {
 	full := filepath.Join(w.dir, filepath.FromSlash(rel))
 	st := fileStamp{size: int64(len(data)), hash: hashBytes(data)}
+	w.mu.Lock()
+	old, known := w.old[rel]
+	w.mu.Unlock()
+	if !known {
+		created, err := w.create(full, data, &st)
+		if err != nil {
+			return err
+		}
+		if created {
+			w.record(rel, st)
+			w.written.Add(1)
+			return nil
+		}
+	}
 	if info, err := os.Stat(full); err == nil && info.Size() == st.size {
-		w.mu.Lock()
-		old, known := w.old[rel]
-		w.mu.Unlock()
 		same := known && old.hash == st.hash && old.size == st.size && old.mtime == info.ModTime().UnixNano()
 		if !same {
 			// Not (or not as) the last build left it: compare the bytes.
@@ -277,12 +302,8 @@ func (w *writer) put(rel string, data []byte) error {
 			return nil
 		}
 	}
-	dir := filepath.Dir(full)
-	if _, done := w.dirs.Load(dir); !done {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		w.dirs.Store(dir, true)
+	if err := w.mkdir(filepath.Dir(full)); err != nil {
+		return err
 	}
 	tmp := full + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
@@ -296,6 +317,52 @@ func (w *writer) put(rel string, data []byte) error {
 	}
 	w.record(rel, st)
 	w.written.Add(1)
+	return nil
+}
+
+// create writes a file that does not exist yet and reports false, writing
+// nothing, when it does.
+func (w *writer) create(full string, data []byte, st *fileStamp) (bool, error) {
+	open := func() (*os.File, error) { return os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644) }
+	f, err := open()
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := w.mkdir(filepath.Dir(full)); err != nil {
+			return false, err
+		}
+		f, err = open()
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		var info fs.FileInfo
+		if info, err = f.Stat(); err == nil {
+			st.mtime = info.ModTime().UnixNano()
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(full)
+		return false, err
+	}
+	return true, nil
+}
+
+// mkdir creates a folder of the site once per build.
+func (w *writer) mkdir(dir string) error {
+	if _, done := w.dirs.Load(dir); done {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	w.dirs.Store(dir, true)
 	return nil
 }
 
@@ -343,34 +410,48 @@ func (w *writer) finish() (int, error) {
 	return removed, nil
 }
 
-// write renders every page of the site in parallel.
+// bufPool holds page buffers, so rendering thousands of pages does not
+// grow a new buffer for each.
+var bufPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 16<<10)) }}
+
+// write renders every page of the site in parallel and writes each as soon
+// as it is rendered, so no more than a page per worker is held at once.
 func (s *site) write(th *theme, w *writer) error {
 	type job struct {
-		rel string
-		gen func() ([]byte, error)
+		rel  string
+		data []byte                    // a file as it is, or
+		gen  func(*bytes.Buffer) error // a page rendered into the buffer
 	}
 	var jobs []job
-	add := func(rel string, gen func() ([]byte, error)) { jobs = append(jobs, job{rel, gen}) }
-	static := func(rel string, data []byte) {
-		add(rel, func() ([]byte, error) { return data, nil })
+	add := func(rel string, gen func(*bytes.Buffer) error) { jobs = append(jobs, job{rel: rel, gen: gen}) }
+	page := func(rel, tmpl string, p func() *Page) {
+		add(rel, func(b *bytes.Buffer) error { return th.exec(b, tmpl, p()) })
 	}
+	static := func(rel string, data []byte) { jobs = append(jobs, job{rel: rel, data: data}) }
+	// The search index is the largest file and the longest job: first.
+	add("search-index.js", s.searchIndex)
 	for i := range s.articles {
-		add(s.articlePath(s.articles[i]), func() ([]byte, error) { return th.exec("article.html", s.articlePage(i)) })
+		add(s.articlePath(s.articles[i]), func(b *bytes.Buffer) error {
+			err := th.exec(b, "article.html", s.articlePage(i))
+			if s.transient {
+				s.rendered[i].HTML = "" // written; nothing else needs it
+			}
+			return err
+		})
 	}
 	for _, l := range s.langs {
-		add(l+"/index.html", func() ([]byte, error) { return th.exec("home.html", s.homePage(l, l+"/index.html")) })
+		page(l+"/index.html", "home.html", func() *Page { return s.homePage(l, l+"/index.html") })
 		for _, c := range s.cats[l] {
-			add(c.path, func() ([]byte, error) { return th.exec("list.html", s.listPage(l, c, false)) })
+			page(c.path, "list.html", func() *Page { return s.listPage(l, c, false) })
 		}
 		for _, t := range s.tags[l] {
-			add(t.path, func() ([]byte, error) { return th.exec("list.html", s.listPage(l, t, true)) })
+			page(t.path, "list.html", func() *Page { return s.listPage(l, t, true) })
 		}
 	}
-	add("index.html", func() ([]byte, error) { return th.exec("home.html", s.homePage(s.primary, "index.html")) })
-	add("search.html", func() ([]byte, error) { return th.exec("search.html", s.simplePage("search.html", "search")) })
-	add("feedback.html", func() ([]byte, error) { return th.exec("feedback.html", s.simplePage("feedback.html", "thanks")) })
-	add("404.html", func() ([]byte, error) { return th.exec("404.html", s.notFoundPage()) })
-	add("search-index.js", s.searchIndex)
+	page("index.html", "home.html", func() *Page { return s.homePage(s.primary, "index.html") })
+	page("search.html", "search.html", func() *Page { return s.simplePage("search.html", "search") })
+	page("feedback.html", "feedback.html", func() *Page { return s.simplePage("feedback.html", "thanks") })
+	page("404.html", "404.html", s.notFoundPage)
 	add("sitemap.xml", s.sitemap)
 	add("feed.xml", s.feed)
 	static("chroma.css", chromaCSS())
@@ -382,12 +463,22 @@ func (s *site) write(th *theme, w *writer) error {
 	}
 	errs := make([]error, len(jobs))
 	parallelIO(len(jobs), func(i int) {
-		data, err := jobs[i].gen()
-		if err == nil {
-			err = w.put(jobs[i].rel, data)
+		j := jobs[i]
+		var err error
+		if j.gen == nil {
+			err = w.put(j.rel, j.data)
+		} else {
+			b := bufPool.Get().(*bytes.Buffer)
+			b.Reset()
+			if err = j.gen(b); err == nil {
+				err = w.put(j.rel, b.Bytes())
+			}
+			if b.Cap() <= 1<<20 {
+				bufPool.Put(b)
+			}
 		}
 		if err != nil {
-			errs[i] = fmt.Errorf("%s: %w", jobs[i].rel, err)
+			errs[i] = fmt.Errorf("%s: %w", j.rel, err)
 		}
 	})
 	return errors.Join(errs...)
@@ -409,46 +500,79 @@ type searchDoc struct {
 const maxIndexedText = 20000
 
 // searchIndex is a script that defines the index, so the search page works
-// from a file:// folder too, where fetch is not allowed.
-func (s *site) searchIndex() ([]byte, error) {
-	docs := make([]searchDoc, len(s.articles))
-	parallel(len(s.articles), func(i int) {
-		a, r := s.articles[i], s.rendered[i]
-		body := r.Text
-		if len(body) > maxIndexedText {
-			body = body[:maxIndexedText]
-		}
-		docs[i] = searchDoc{
-			URL: s.articlePath(a), Title: a.Title, Lang: a.Language, Category: a.Category,
-			Summary: s.summary(i), Keys: Fold(a.Title + " " + strings.Join(a.Tags, " ") + " " + a.Category),
-			Body: Fold(body),
-		}
-	})
-	data, err := json.Marshal(docs)
-	if err != nil {
-		return nil, err
+// from a file:// folder too, where fetch is not allowed. It is encoded a
+// block of articles at a time, in parallel, so the documents of the whole
+// site are never held at once.
+func (s *site) searchIndex(b *bytes.Buffer) error {
+	size := 0
+	for i, a := range s.articles {
+		size += len(s.rendered[i].Text) + len(s.summaries[i]) + 3*len(a.Title) + 2*len(a.Category) + 100
 	}
-	var b bytes.Buffer
-	b.WriteString("window.KB_INDEX=")
-	b.Write(data)
-	b.WriteString(";\n")
-	return b.Bytes(), nil
+	b.Grow(size)
+	b.WriteString("window.KB_INDEX=[")
+	const block = 256
+	blocks := make([][]byte, runtime.GOMAXPROCS(0))
+	for start := 0; start < len(s.articles); start += block * len(blocks) {
+		var err error
+		var mu sync.Mutex
+		parallel(len(blocks), func(k int) {
+			var out []byte
+			for i := start + k*block; i < min(start+(k+1)*block, len(s.articles)); i++ {
+				data, e := json.Marshal(s.searchDoc(i))
+				if s.transient {
+					s.rendered[i].Text = "" // indexed; nothing else needs it
+				}
+				if e != nil {
+					mu.Lock()
+					err = e
+					mu.Unlock()
+					return
+				}
+				if i > 0 {
+					out = append(out, ',')
+				}
+				out = append(out, data...)
+			}
+			blocks[k] = out
+		})
+		if err != nil {
+			return err
+		}
+		for k, out := range blocks {
+			b.Write(out)
+			blocks[k] = nil
+		}
+	}
+	b.WriteString("];\n")
+	return nil
 }
 
-func (s *site) sitemap() ([]byte, error) {
-	var b bytes.Buffer
+func (s *site) searchDoc(i int) searchDoc {
+	a, r := s.articles[i], s.rendered[i]
+	body := r.Text
+	if len(body) > maxIndexedText {
+		body = body[:maxIndexedText]
+	}
+	return searchDoc{
+		URL: s.articlePath(a), Title: a.Title, Lang: a.Language, Category: a.Category,
+		Summary: s.summary(i), Keys: Fold(a.Title + " " + strings.Join(a.Tags, " ") + " " + a.Category),
+		Body: Fold(body),
+	}
+}
+
+func (s *site) sitemap(b *bytes.Buffer) error {
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
 	loc := func(p string, mod time.Time, alts []*Article) {
 		b.WriteString("  <url><loc>")
-		xmlEscape(&b, s.abs(p))
+		xmlEscape(b, s.abs(p))
 		b.WriteString("</loc>")
 		if !mod.IsZero() {
 			b.WriteString("<lastmod>" + mod.UTC().Format("2006-01-02") + "</lastmod>")
 		}
 		for _, a := range alts {
 			b.WriteString(`<xhtml:link rel="alternate" hreflang="` + a.Language + `" href="`)
-			xmlEscape(&b, s.abs(s.articlePath(a)))
+			xmlEscape(b, s.abs(s.articlePath(a)))
 			b.WriteString(`"/>`)
 		}
 		b.WriteString("</url>\n")
@@ -465,11 +589,11 @@ func (s *site) sitemap() ([]byte, error) {
 		loc(s.articlePath(a), a.Updated, alts)
 	}
 	b.WriteString("</urlset>\n")
-	return b.Bytes(), nil
+	return nil
 }
 
 // feed is an Atom feed of the most recently updated articles.
-func (s *site) feed() ([]byte, error) {
+func (s *site) feed(b *bytes.Buffer) error {
 	recent := slices.Clone(s.articles)
 	slices.SortStableFunc(recent, func(x, y *Article) int {
 		return cmp.Or(y.Updated.Compare(x.Updated), cmp.Compare(x.Key(), y.Key()))
@@ -481,31 +605,30 @@ func (s *site) feed() ([]byte, error) {
 	if len(recent) > 0 {
 		updated = recent[0].Updated
 	}
-	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n  <title>")
-	xmlEscape(&b, s.title)
+	xmlEscape(b, s.title)
 	b.WriteString("</title>\n  <id>")
-	xmlEscape(&b, s.abs(""))
+	xmlEscape(b, s.abs(""))
 	b.WriteString("</id>\n  <link href=\"")
-	xmlEscape(&b, s.abs(""))
+	xmlEscape(b, s.abs(""))
 	b.WriteString("\"/>\n  <link rel=\"self\" href=\"")
-	xmlEscape(&b, s.abs("feed.xml"))
+	xmlEscape(b, s.abs("feed.xml"))
 	b.WriteString("\"/>\n  <updated>" + updated.UTC().Format(time.RFC3339) + "</updated>\n")
 	for _, a := range recent {
 		i := s.index[a.Key()]
 		b.WriteString("  <entry xml:lang=\"" + a.Language + "\">\n    <title>")
-		xmlEscape(&b, a.Title)
+		xmlEscape(b, a.Title)
 		b.WriteString("</title>\n    <id>")
-		xmlEscape(&b, s.abs(s.articlePath(a)))
+		xmlEscape(b, s.abs(s.articlePath(a)))
 		b.WriteString("</id>\n    <link href=\"")
-		xmlEscape(&b, s.abs(s.articlePath(a)))
+		xmlEscape(b, s.abs(s.articlePath(a)))
 		b.WriteString("\"/>\n    <updated>" + a.Updated.UTC().Format(time.RFC3339) + "</updated>\n    <summary>")
-		xmlEscape(&b, s.summary(i))
+		xmlEscape(b, s.summary(i))
 		b.WriteString("</summary>\n  </entry>\n")
 	}
 	b.WriteString("</feed>\n")
-	return b.Bytes(), nil
+	return nil
 }
 
 func xmlEscape(b *bytes.Buffer, s string) {

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,6 +103,25 @@ func TestSlugifyAndFold(t *testing.T) {
 	}
 	if got := Fold("Crème BRÛLÉE 주전자를 ไทย"); got != "creme brulee 주전자를 ไทย" {
 		t.Errorf("Fold = %q", got)
+	}
+}
+
+// TestFoldInPieces checks that folding ASCII runs apart from the rest gives
+// what folding the whole string at once gives, for strings mixing ASCII
+// with accents, combining marks (some outside U+0300–U+036F), Hangul,
+// letters NFC leaves decomposed and invalid UTF-8.
+func TestFoldInPieces(t *testing.T) {
+	pieces := []string{"a", "E", " ", "Z", "e\u0301", "\u0301", "\u0328", "\u093c", "\u0958", "é", "Å", "ß", "İ",
+		"Σ", "ǅ", "주", "\u1100", "\u1161", "\u11a8", "ไ", "\u0e31", "\xff", "\xe2\x82", "\u212b", "ﬁ", "o\u0308\u0304", "\u0344"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		if s := b.String(); Fold(s) != foldAll(s) {
+			t.Fatalf("Fold(%q) = %q, folding it whole gives %q", s, Fold(s), foldAll(s))
+		}
 	}
 }
 

@@ -76,7 +76,7 @@ func Load(d *desk.Desk, ref string) (*Source, error) {
 			errs[i] = err
 			return
 		}
-		arts[i], errs[i] = ParseArticle(d.Rel(mdPaths[i]), data)
+		arts[i], errs[i] = parseArticle(d.Rel(mdPaths[i]), data, true)
 		if arts[i] != nil {
 			arts[i].Path = mdPaths[i]
 		}

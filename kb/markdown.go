@@ -7,6 +7,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/styles"
@@ -117,13 +119,15 @@ func (b *Builder) render(a *Article, byFile func(string) *Article) *rendered {
 	return &rendered{raw: a.Raw, lang: a.Language, HTML: template.HTML(safe), Text: plainText(root, src), Links: d.links}
 }
 
-// plainText collects the words of a document for the search index.
+// plainText collects the words of a document for the search index, with
+// every run of white space made one space (as strings.Fields and Join would).
 func plainText(root ast.Node, src []byte) string {
-	var b strings.Builder
+	var b spaceCollapser
+	b.buf = make([]byte, 0, len(src))
 	ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
-			if n.Type() == ast.TypeBlock && b.Len() > 0 {
-				b.WriteByte(' ')
+			if n.Type() == ast.TypeBlock {
+				b.space = true
 			}
 			return ast.WalkContinue, nil
 		}
@@ -131,7 +135,7 @@ func plainText(root ast.Node, src []byte) string {
 		case *ast.Text:
 			b.Write(t.Segment.Value(src))
 			if t.SoftLineBreak() || t.HardLineBreak() {
-				b.WriteByte(' ')
+				b.space = true
 			}
 		case *ast.String:
 			b.Write(t.Value)
@@ -152,7 +156,33 @@ func plainText(root ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.Join(strings.Fields(b.String()), " ")
+	return string(b.buf)
+}
+
+// spaceCollapser appends text with each run of white space (as
+// unicode.IsSpace sees it) written as one space, none at either end.
+type spaceCollapser struct {
+	buf   []byte
+	space bool // white space seen since the last word
+}
+
+func (c *spaceCollapser) Write(p []byte) {
+	for i := 0; i < len(p); {
+		r, size := rune(p[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(p[i:])
+		}
+		if unicode.IsSpace(r) {
+			c.space = true
+		} else {
+			if c.space && len(c.buf) > 0 {
+				c.buf = append(c.buf, ' ')
+			}
+			c.space = false
+			c.buf = append(c.buf, p[i:i+size]...)
+		}
+		i += size
+	}
 }
 
 // linkRewriter points relative links at the built site: SLUG.md and

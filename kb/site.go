@@ -19,6 +19,7 @@ type site struct {
 	articles      []*Article // published and visible, sorted by key
 	rendered      []*rendered
 	renderedCount int
+	transient     bool                // rendered articles are this build's alone: let go of each when used
 	index         map[string]int      // key → position in articles
 	byKey         map[string]*Article // key → article
 	bySlug        map[string][]*Article
@@ -26,6 +27,7 @@ type site struct {
 	primary       string
 	cats, tags    map[string][]*group // by language, sorted by name
 	catOf         map[string]*group   // "lang/category" → group
+	tagOf         map[string]*group   // "lang/tag" → group
 	popular       map[string][]int
 	recent        map[string][]int
 	words         map[string]map[string]string // interface words by language
@@ -45,7 +47,7 @@ func newSite(src *Source, internal bool, base string) *site {
 	s := &site{
 		base: base, internal: internal, index: map[string]int{}, byKey: map[string]*Article{},
 		bySlug: map[string][]*Article{}, cats: map[string][]*group{}, tags: map[string][]*group{},
-		catOf: map[string]*group{}, popular: map[string][]int{}, recent: map[string][]int{}, assets: src.Assets,
+		catOf: map[string]*group{}, tagOf: map[string]*group{}, popular: map[string][]int{}, recent: map[string][]int{}, assets: src.Assets,
 		words: map[string]map[string]string{},
 	}
 	if c := src.Config; c != nil {
@@ -89,7 +91,6 @@ func newSite(src *Source, internal bool, base string) *site {
 	for _, l := range append(s.langs, s.primary) {
 		s.words[l] = words(l)
 	}
-	tagOf := map[string]*group{}
 	for i, a := range s.articles {
 		if a.Category != "" {
 			k := a.Language + "/" + a.Category
@@ -103,10 +104,10 @@ func newSite(src *Source, internal bool, base string) *site {
 		}
 		for _, t := range a.Tags {
 			k := a.Language + "/" + t
-			g := tagOf[k]
+			g := s.tagOf[k]
 			if g == nil {
 				g = &group{Name: t, path: a.Language + "/tag/" + groupSlug(t) + ".html"}
-				tagOf[k] = g
+				s.tagOf[k] = g
 				s.tags[a.Language] = append(s.tags[a.Language], g)
 			}
 			g.arts = append(g.arts, i)
@@ -358,7 +359,7 @@ func (s *site) articlePage(i int) *Page {
 		p.Crumbs = append(p.Crumbs, *v.Category)
 	}
 	for _, t := range a.Tags {
-		v.Tags = append(v.Tags, Item{Href: p.Root + a.Language + "/tag/" + groupSlug(t) + ".html", Title: t})
+		v.Tags = append(v.Tags, Item{Href: p.Root + s.tagOf[a.Language+"/"+t].path, Title: t})
 	}
 	p.Article = v
 	p.Related = s.items(rel, s.related(i))

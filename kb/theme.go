@@ -74,11 +74,7 @@ func isPage(name string) bool {
 	return false
 }
 
-// exec renders one page through the layout.
-func (th *theme) exec(name string, p *Page) ([]byte, error) {
-	var b bytes.Buffer
-	if err := th.pages[name].ExecuteTemplate(&b, "layout.html", p); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+// exec renders one page through the layout into b.
+func (th *theme) exec(b *bytes.Buffer, name string, p *Page) error {
+	return th.pages[name].ExecuteTemplate(b, "layout.html", p)
 }
