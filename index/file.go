@@ -94,7 +94,7 @@ type indexFile struct {
 	fileSize int64
 
 	mu   sync.Mutex
-	segs map[uint64][]byte // mapped segments, opened on first use
+	segs map[uint64]*os.File // segments, opened on first use
 	// reread parses a file again when its conversation cannot be read
 	// (a segment deleted by a concurrent rewrite, or damaged).
 	reread func(path string) (*ticket.Ticket, error)
@@ -104,43 +104,37 @@ func segmentPath(file string, id uint64) string {
 	return file + "." + fmt.Sprintf("%016x", id) + ".seg"
 }
 
-// segment maps a segment file.
-func (f *indexFile) segment(id uint64) ([]byte, error) {
+// segment opens a segment file. Segments are read, not mapped: a report
+// reading most conversations once would otherwise keep every page of
+// them resident.
+func (f *indexFile) segment(id uint64) (*os.File, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if b, ok := f.segs[id]; ok {
-		return b, nil
+	if fh, ok := f.segs[id]; ok {
+		return fh, nil
 	}
 	fh, err := os.Open(segmentPath(f.path, id))
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
-	fi, err := fh.Stat()
-	if err != nil {
-		return nil, err
-	}
-	b, err := mapFile(fh, fi.Size())
-	if err != nil {
-		return nil, err
-	}
 	if f.segs == nil {
-		f.segs = map[uint64][]byte{}
+		f.segs = map[uint64]*os.File{}
 	}
-	f.segs[id] = b
-	return b, nil
+	f.segs[id] = fh
+	return fh, nil
 }
 
-// blob returns a record's conversation, checked.
+// blob reads a record's conversation, checked. The decoded ticket's
+// strings point into the returned buffer.
 func (f *indexFile) blob(r *record) ([]byte, error) {
 	seg, err := f.segment(r.ref.seg)
 	if err != nil {
 		return nil, err
 	}
-	if r.ref.off > uint64(len(seg)) || uint64(r.ref.n) > uint64(len(seg))-r.ref.off {
+	b := make([]byte, r.ref.n)
+	if _, err := seg.ReadAt(b, int64(r.ref.off)); err != nil {
 		return nil, errCorrupt
 	}
-	b := seg[r.ref.off : r.ref.off+uint64(r.ref.n)]
 	if crc32.Checksum(b, castagnoli) != r.ref.crc {
 		return nil, errCorrupt
 	}

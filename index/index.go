@@ -81,6 +81,18 @@ func (r *Result) Load() (*ticket.Ticket, error) {
 	return t, err
 }
 
+// Decode returns the whole ticket like Load, without keeping it on r.
+func (r *Result) Decode() (*ticket.Ticket, error) {
+	if r.Ticket != nil || r.Err != nil || r.from == nil {
+		return r.Ticket, r.Err
+	}
+	t, err := r.from.decode(&r.from.records[r.rec])
+	if err != nil {
+		err = errors.New(r.Path + ": " + err.Error() + "; run `ticket index --rebuild`")
+	}
+	return t, err
+}
+
 // Head returns the ticket's front matter, with Entries and Preamble left
 // empty, and the digest of its conversation, without reading the
 // conversation. A result already loaded returns its whole ticket.
@@ -224,11 +236,15 @@ func listWorktree(root string) ([]key, error) {
 	}
 	close(next)
 	wg.Wait()
-	var out []key
+	n := 0
 	for i := range parts {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
+		n += len(parts[i])
+	}
+	out := make([]key, 0, n)
+	for i := range parts {
 		out = append(out, parts[i]...)
 	}
 	return out, nil
@@ -248,7 +264,7 @@ func listShard(base, shard string) ([]key, error) {
 		return nil, err
 	}
 	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
-	var out []key
+	out := make([]key, 0, len(ents))
 	for _, e := range ents {
 		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".md") {
 			continue
