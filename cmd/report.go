@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/ticketdesk/ticket/desk"
 	deskreport "github.com/ticketdesk/ticket/report"
 	"github.com/ticketdesk/ticket/ticket"
 )
@@ -141,27 +140,37 @@ func runReport(app *App, o reportOptions) error {
 	}
 	// Most of a long-lived desk is settled before the period: those
 	// tickets count for nothing, and their conversations are never read.
+	// The others are read one at a time and let go after they count.
 	need := all[:0]
 	for _, l := range all {
 		if q != nil || !ro.Skips(l.Ticket, l.Digest.LastAt) {
 			need = append(need, l)
 		}
 	}
-	all = desk.FullAll(need, warn)
-	ts := make([]*ticket.Ticket, 0, len(all))
-	for _, l := range all {
+	var qerr error
+	get := func(i int) (*ticket.Ticket, error) {
+		l := need[i]
+		t, err := l.Whole()
+		if err != nil {
+			warn(err)
+			return nil, nil
+		}
 		if q != nil {
-			ok, err := q.MatchTicket(l.Ticket, now)
+			ok, err := q.MatchTicket(t, now)
 			if err != nil {
-				return fmt.Errorf("--query on ticket %s: %w", l.ID, err)
+				qerr = fmt.Errorf("--query on ticket %s: %w", l.ID, err)
+				return nil, qerr
 			}
 			if !ok {
-				continue
+				return nil, nil
 			}
 		}
-		ts = append(ts, l.Ticket)
+		return t, nil
 	}
-	rep, err := deskreport.Compute(ts, ro)
+	rep, err := deskreport.ComputeEach(len(need), get, ro)
+	if qerr != nil {
+		return qerr
+	}
 	if err != nil {
 		return usageErrorf("%v", err)
 	}

@@ -75,6 +75,15 @@ func (l *Loaded) Full() error {
 	return nil
 }
 
+// Whole returns the ticket with its conversation without keeping the
+// conversation on l, for commands that look at each ticket once.
+func (l *Loaded) Whole() (*ticket.Ticket, error) {
+	if l.res == nil {
+		return l.Ticket, nil
+	}
+	return l.res.Decode()
+}
+
 // FullAll reads the conversations of many tickets on every core, reporting
 // tickets that cannot be read to warn and leaving them out.
 func FullAll(ls []*Loaded, warn func(error)) []*Loaded {

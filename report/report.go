@@ -299,6 +299,13 @@ func summarize(vs []time.Duration) Durations {
 
 // Compute works out the report over tickets in one pass.
 func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
+	return ComputeEach(len(ts), func(i int) (*ticket.Ticket, error) { return ts[i], nil }, o)
+}
+
+// ComputeEach works out the report over n tickets that get hands over one at
+// a time (nil to leave one out), so a caller can read each conversation
+// just before it counts and let it go after.
+func ComputeEach(n int, get func(i int) (*ticket.Ticket, error), o Options) (*Report, error) {
 	if o.Now.IsZero() {
 		o.Now = time.Now().UTC().Truncate(time.Second)
 	}
@@ -359,7 +366,11 @@ func Compute(ts []*ticket.Ticket, o Options) (*Report, error) {
 	var keys [][]string
 	var touched []int
 	var repliers []string
-	for _, t := range ts {
+	for i := range n {
+		t, err := get(i)
+		if err != nil {
+			return nil, err
+		}
 		if t == nil || t.Created.IsZero() || !t.Created.Before(o.Until) || settledBefore(t, o.Since) {
 			continue
 		}
