@@ -83,41 +83,55 @@ part index && for n in ${SIZES:-10000 100000}; do
 	cd "$root"
 done
 
-# ticket sync in a 10,000-ticket desk: 100 tickets changed upstream and 100
-# locally, 50 of them the same tickets (50 ticket merges), beside git fetch,
-# git merge (with the ticket merge driver) and git push of the same change.
-# Every run starts from the same state (-prepare, untimed).
-part sync && {
-n=${SYNC_SIZE:-10000}
-d="$out/desk$n"
-s="$out/sync$n"
-if [ ! -d "$d/.ticket" ]; then
-	benchgen -n "$n" -o "$d" >/dev/null 2>&1
-fi
-if [ ! -f "$s/state" ]; then
-	rm -rf "$s" && mkdir -p "$s"
-	git clone -q --bare "$d" "$s/remote.git"
-	git clone -q "$s/remote.git" "$s/up" && git clone -q "$s/remote.git" "$s/local"
-	base=$(git -C "$s/local" rev-parse HEAD)
-	(cd "$s/up" && ticket setup >/dev/null && ticket list --all --json --jq '.[].id' | head -100 |
-		while read -r id; do ticket --no-commit note "$id" -m 'upstream note' >/dev/null; done &&
-		git commit -q -m 'upstream: 100 notes' && git push -q origin HEAD)
-	(cd "$s/local" && ticket setup >/dev/null && ticket list --all --json --jq '.[].id' | sed -n '51,150p' |
-		while read -r id; do ticket --no-commit tag "$id" synced >/dev/null; done &&
-		git commit -q -m 'local: 100 tags')
-	echo "base=$base up=$(git -C "$s/remote.git" rev-parse HEAD) local=$(git -C "$s/local" rev-parse HEAD)" >"$s/state"
-fi
-. "$s/state"
-reset="cd '$s/local' && git reset -q --hard $local && git update-ref refs/remotes/origin/main $base && git -C '$s/remote.git' update-ref refs/heads/main $up"
-cd "$s/local"
-for engine in git go-git; do
-	ours=$(benchtime -runs "$runs" -label "sync --engine $engine (100 in, 100 out, 50 merged)" -prepare "$reset" -- "ticket sync --engine $engine >/dev/null")
-	ref=$(benchtime -runs "$runs" -label ref -prepare "$reset" -- "git fetch -q origin && git merge -q --no-edit origin/main && git push -q origin HEAD")
-	printf '%s\t%s\n' "$ours" "$ref" | awk -F'\t' -v n="$n" -v cmd="ticket sync --engine $engine" -v refcmd="git fetch && git merge && git push" '{
+# ticket sync and ticket lint (docs/sync.md, docs/ci.md), for each of SIZES.
+# Sync: 100 tickets changed upstream and 100 locally, 50 of them the same
+# tickets (50 ticket merges), beside git fetch, git merge (with the ticket
+# merge driver registered) and git push of the same change. Every run starts
+# from the same state (-prepare, untimed). Lint: the whole desk of the
+# merged clone, beside reading every ticket file and beside git fetch and
+# git merge of the change; TICKET_NOW is set after the generated desk's
+# last time, so lint finds no error and exits 0.
+part sync && for n in ${SIZES:-10000 100000}; do
+	d="$out/desk$n"
+	s="$out/sync$n"
+	if [ ! -d "$d/.ticket" ]; then
+		benchgen -n "$n" -o "$d" >/dev/null 2>&1
+	fi
+	if [ ! -f "$s/state" ]; then
+		rm -rf "$s" && mkdir -p "$s"
+		git clone -q --bare "$d" "$s/remote.git"
+		git clone -q "$s/remote.git" "$s/up" && git clone -q "$s/remote.git" "$s/local"
+		base=$(git -C "$s/local" rev-parse HEAD)
+		(cd "$s/up" && ticket setup >/dev/null && ticket list --all --json --jq '.[].id' | head -100 |
+			while read -r id; do ticket --no-commit note "$id" -m 'upstream note' >/dev/null; done &&
+			git commit -q -m 'upstream: 100 notes' && git push -q origin HEAD)
+		(cd "$s/local" && ticket setup >/dev/null && ticket list --all --json --jq '.[].id' | sed -n '51,150p' |
+			while read -r id; do ticket --no-commit tag "$id" synced >/dev/null; done &&
+			git commit -q -m 'local: 100 tags')
+		echo "base=$base up=$(git -C "$s/remote.git" rev-parse HEAD) local=$(git -C "$s/local" rev-parse HEAD)" >"$s/state"
+	fi
+	. "$s/state"
+	reset="cd '$s/local' && git reset -q --hard $local && git update-ref refs/remotes/origin/main $base && git -C '$s/remote.git' update-ref refs/heads/main $up"
+	gitsync="git fetch -q origin && git merge -q --no-edit origin/main && git push -q origin HEAD"
+	cd "$s/local"
+	for engine in git go-git; do
+		ours=$(benchtime -runs "$runs" -label "sync --engine $engine (100 in, 100 out, 50 merged)" -prepare "$reset" -- "ticket sync --engine $engine >/dev/null")
+		ref=$(benchtime -runs "$runs" -label ref -prepare "$reset" -- "$gitsync")
+		printf '%s\t%s\n' "$ours" "$ref" | awk -F'\t' -v n="$n" -v cmd="ticket sync --engine $engine" -v refcmd="git fetch && git merge && git push" '{
+			printf "| %s | %s | `%s` %.3f s | `%s` %.3f s | %.2f× | %s MB |\n", n, $1, cmd, $2, refcmd, $7, $2/$7, $5 }'
+	done
+	# Lint the merged clone.
+	eval "$reset" && ticket sync >/dev/null
+	lint="TICKET_NOW=2027-01-01T00:00:00Z ticket lint >/dev/null"
+	row "lint (vs reading every ticket file)" "$lint" "git ls-files -z tickets | xargs -0 cat >/dev/null"
+	ours=$(benchtime -runs "$runs" -label "lint (vs git fetch && git merge of the change)" -- "$lint")
+	ref=$(benchtime -runs "$runs" -label ref -prepare "$reset" -- "git fetch -q origin && git merge -q --no-edit origin/main")
+	printf '%s\t%s\n' "$ours" "$ref" | awk -F'\t' -v n="$n" -v cmd="ticket lint" -v refcmd="git fetch && git merge" '{
 		printf "| %s | %s | `%s` %.3f s | `%s` %.3f s | %.2f× | %s MB |\n", n, $1, cmd, $2, refcmd, $7, $2/$7, $5 }'
+	row "lint --ref HEAD" "TICKET_NOW=2027-01-01T00:00:00Z ticket lint --ref HEAD >/dev/null" "git ls-files -z tickets | xargs -0 cat >/dev/null"
+	eval "$reset"
+	cd "$root"
 done
-cd "$root"
-}
 
 # ticket search (docs/search.md), index and search store warm, beside
 # ripgrep listing the files that hold the same text: a word in about half
