@@ -5,7 +5,7 @@
 #
 #   sh scripts/bench.sh            # 10000 and 100000 tickets
 #   SIZES=10000 RUNS=3 sh scripts/bench.sh
-#   PARTS="core index" sh scripts/bench.sh   # only some parts: core, index, sync, search
+#   PARTS="core index" sh scripts/bench.sh   # only some parts: core, index, sync, search, import
 #
 # Generated desks are cached in bench/out/ (not committed); BENCH_OUT=DIR puts
 # them elsewhere, so two benchmark runs never share a desk.
@@ -22,7 +22,7 @@ export PATH
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@shop.example GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@shop.example
 export TICKET_NOW=2026-11-20T12:00:00Z
 runs=${RUNS:-5}
-parts=${PARTS:-core index sync search}
+parts=${PARTS:-core index sync search import}
 part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
 row() { # label ours reference
@@ -153,3 +153,39 @@ part search && for n in ${SIZES:-10000 100000}; do
 	row "search \"$phrase\" (phrase)" "ticket search '\"$phrase\"' --json >/dev/null 2>&1" "$grepl '$phrase' tickets >/dev/null"
 	cd "$root"
 done
+
+# Importing mail (docs/email-gateway.md): a generated mbox (about 30% replies
+# into earlier threads) imported into a fresh desk as one commit, beside
+# reading the mbox and git committing the same files in a fresh repository.
+# Each import is long, so it runs IMPORT_RUNS times (default 1) with no
+# warm-up; CPU seconds come from /usr/bin/time when it is installed.
+part import && {
+	go build -o "$out/bin/mboxgen" ./internal/mboxgen
+	iruns=${IMPORT_RUNS:-1}
+	echo
+	echo "| messages | what | median | messages/s | CPU s (user+sys) | peak RSS |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	for n in ${SIZES:-10000 100000}; do
+		mb="$out/import$n.mbox"
+		[ -f "$mb" ] || mboxgen -n "$n" -o "$mb"
+		d="$out/import$n"
+		g="$out/import$n-git"
+		cpu="$out/import$n.cpu"
+		timer=""
+		[ -x /usr/bin/time ] && timer="/usr/bin/time -f '%U %S' -o '$cpu'"
+		rm -f "$cpu"
+		imp=$(benchtime -warmup 0 -runs "$iruns" -label "ticket import mbox (one commit)" \
+			-prepare "rm -rf '$d' && ticket init '$d' --name Bench --email support@shop.example >/dev/null" \
+			-- "$timer ticket -C '$d' import mbox '$mb' >/dev/null")
+		cat=$(benchtime -runs "$runs" -label "cat FILE >/dev/null (reading the mbox)" -- "cat '$mb' >/dev/null")
+		gitc=$(benchtime -warmup 0 -runs "$iruns" -label "git add -A && git commit of the imported files" \
+			-prepare "rm -rf '$g' && mkdir -p '$g' && cd '$g' && git init -q && cp -r '$d/tickets' '$d/.ticket' ." \
+			-- "cd '$g' && git add -A && git commit -q -m x")
+		files=$(git -C "$d" ls-files | wc -l)
+		cpus="-"
+		[ -f "$cpu" ] && cpus=$(awk '{ printf "%.1f", $1 + $2 }' "$cpu")
+		printf '%s\n' "$imp" | awk -F'\t' -v n="$n" -v c="$cpus" '{ printf "| %s | %s | %.2f s | %.0f | %s | %s MB |\n", n, $1, $2, n / $2, c, $5 }'
+		printf '%s\n' "$cat" | awk -F'\t' -v n="$n" '{ printf "| %s | %s | %.3f s | %.0f | - | %s MB |\n", n, $1, $2, n / $2, $5 }'
+		printf '%s\n' "$gitc" | awk -F'\t' -v n="$n" -v f="$files" '{ printf "| %s | %s (%s files) | %.2f s | - | - | %s MB |\n", n, $1, f, $2, $5 }'
+	done
+}
