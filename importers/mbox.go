@@ -303,7 +303,7 @@ func readCLBody(lr *lineReader, clen int, format MboxFormat, cur *[]byte, st *mb
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return false, err
 	}
-	if len(body) == clen && clBoundary(lr) && (len(body) == 0 || !isFromLine(trimEOL(firstLineOf(body, lr.delim)))) {
+	if len(body) == clen && clBoundary(lr) {
 		if format == Mboxcl {
 			var out []byte
 			for len(body) > 0 {
