@@ -429,11 +429,6 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-type parsedFile struct {
-	i          int
-	meta, body []byte
-}
-
 // rewrite writes a new index holding the unchanged records and the files
 // parsed now, and opens it. Files that do not parse get their error in out
 // and are not stored, so they are reported again next time.
@@ -449,15 +444,29 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 			misses = append(misses, i)
 		}
 	}
-	parsed := make(chan parsedFile, 64)
+	// Workers read, parse and encode; the writer takes one record at a
+	// time under a lock, so no ticket outlives its turn.
 	jobs := make(chan int, 64)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var werr error
 	for range workers() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte
+			var e encoder
 			for i := range jobs {
-				data, err := read(keys[i].path)
+				var data []byte
+				var err error
+				if kind == kindWorktree {
+					// The parsed ticket is encoded and dropped before
+					// the next file, so one buffer serves them all.
+					data, err = readFileInto(buf, filepath.Join(ix.root, filepath.FromSlash(keys[i].path)), keys[i].size)
+					buf = data
+				} else {
+					data, err = read(keys[i].path)
+				}
 				var t *ticket.Ticket
 				if err == nil {
 					keys[i].sum = crc32.Checksum(data, castagnoli)
@@ -467,26 +476,21 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 					out[i].Err = err
 					continue
 				}
-				var e encoder
+				e.meta, e.body = e.meta[:0], e.body[:0]
 				e.ticket(t)
-				parsed <- parsedFile{i, e.meta, e.body}
+				mu.Lock()
+				if werr == nil {
+					werr = w.add(keys[i], e.meta, e.body)
+				}
+				mu.Unlock()
 			}
 		}()
 	}
-	go func() {
-		for _, i := range misses {
-			jobs <- i
-		}
-		close(jobs)
-		wg.Wait()
-		close(parsed)
-	}()
-	var werr error
-	for p := range parsed {
-		if werr == nil {
-			werr = w.add(keys[p.i], p.meta, p.body)
-		}
+	for _, i := range misses {
+		jobs <- i
 	}
+	close(jobs)
+	wg.Wait()
 	if werr != nil {
 		return nil, len(misses), werr
 	}
