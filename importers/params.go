@@ -104,6 +104,9 @@ func parseParams(v, hint string, warn func(string)) (string, map[string]string) 
 		params[base] = s // the extended form wins over a plain one
 	}
 	for k, val := range params {
+		if k == "boundary" {
+			continue // matched byte for byte against the delimiter lines
+		}
 		params[k] = decodeText(val, hint, warn)
 	}
 	return kind, params
