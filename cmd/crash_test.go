@@ -26,7 +26,7 @@ import (
 //
 //	TICKET_CRASH_ITER=200   kills per command (default 4, sync 3)
 //	TICKET_CRASH_SEED=N     replay the random delays of a failed run
-//	TICKET_BURST=1000       messages in the mail burst (default 64)
+//	TICKET_BURST=1000       messages in the mail burst (default 48)
 //	TICKET_MUTATIONS=20     changes per process in the mixed run (default 3)
 
 // harness is a ticket binary with an isolated home, identity and clock,
