@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unsafe"
 
+	"github.com/ticketdesk/ticket/ticket"
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
@@ -111,6 +112,9 @@ func parseArticle(file string, data []byte, owned bool) (*Article, error) {
 	m, ok := fastFrontMatter(fm)
 	if !ok {
 		m = frontMatter{}
+		if err := ticket.RefuseYAMLAliases(file, 2, fm); err != nil {
+			return nil, err
+		}
 		dec := yaml.NewDecoder(strings.NewReader(fm))
 		dec.KnownFields(true)
 		if err := dec.Decode(&m); err != nil && !errors.Is(err, io.EOF) {

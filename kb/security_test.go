@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,5 +177,34 @@ func TestPrivacyCheck(t *testing.T) {
 	// The internal build may hold them.
 	if _, err := Build(NewSource(testConfig(), []*Article{leaky}), Options{Out: t.TempDir(), Privacy: cust, Internal: true}); err != nil {
 		t.Errorf("internal build: %v", err)
+	}
+}
+
+// TestArticleAliasBomb: YAML aliases in an article's front matter are
+// refused with the file and line, before anything expands.
+func TestArticleAliasBomb(t *testing.T) {
+	var bomb strings.Builder
+	bomb.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 30; i++ {
+		fmt.Fprintf(&bomb, "a%d: &a%d [", i, i)
+		for j := range 10 {
+			if j > 0 {
+				bomb.WriteString(", ")
+			}
+			fmt.Fprintf(&bomb, "*a%d", i-1)
+		}
+		bomb.WriteString("]\n")
+	}
+	for _, tt := range []struct{ name, fm, want string }{
+		{"tags", "title: Hi\nstatus: published\ntags: &t [a, b]\nrelated: *t\n", "kb/hi.md:5: YAML aliases"},
+		{"bomb", "title: Hi\nstatus: published\n" + bomb.String() + "tags: *a29\n", "kb/hi.md:5: YAML aliases (*a0)"},
+		{"merge", "title: Hi\nstatus: published\nbase: &t {description: x}\n<<: *t\n", "kb/hi.md:5: YAML aliases (*t)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseArticle("kb/hi.md", []byte("---\n"+tt.fm+"---\nbody\n"))
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error = %v, want %q…", err, tt.want)
+			}
+		})
 	}
 }

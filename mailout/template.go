@@ -73,6 +73,9 @@ func ParseTemplate(name, path string, data []byte) (*Template, error) {
 			Subject     string `yaml:"subject"`
 			Description string `yaml:"description"`
 		}
+		if err := ticket.RefuseYAMLAliases(path, 2, fm); err != nil {
+			return nil, err
+		}
 		dec := yaml.NewDecoder(strings.NewReader(fm))
 		dec.KnownFields(true)
 		if err := dec.Decode(&meta); err != nil && err.Error() != "EOF" {

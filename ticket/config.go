@@ -613,6 +613,42 @@ func scanConfig(src *configSource, root *yaml.Node) error {
 	return errors.Join(errs...)
 }
 
+// RefuseYAMLAliases reports the first YAML alias in src, a front matter
+// that starts on line first of file path, as an error naming file and line:
+// a few bytes of aliases can expand into gigabytes (billion laughs), and
+// no file of a desk needs them. The document is parsed into nodes only,
+// which never expands an alias. A document that does not parse is left to
+// the caller's decoder to report.
+func RefuseYAMLAliases(path string, first int, src string) error {
+	if !strings.Contains(src, "*") {
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		return nil
+	}
+	var found *yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if found != nil {
+			return
+		}
+		if n.Kind == yaml.AliasNode {
+			found = n
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&doc)
+	if found == nil {
+		return nil
+	}
+	return &ParseError{Path: path, Line: first + found.Line - 1,
+		Msg: fmt.Sprintf("YAML aliases (*%s) are not allowed; write the value out", found.Value)}
+}
+
 func orTop(key string) string {
 	if key == "" {
 		return "config"
