@@ -538,6 +538,9 @@ func (s *Store) updateRef(ref string, old, new plumbing.Hash, who Signature, msg
 	if _, err := f.WriteString(new.String() + "\n"); err != nil {
 		return fmt.Errorf("%s: %w", ref, err)
 	}
+	if err := f.Sync(); err != nil { // the branch never names a commit the disk may lose
+		return fmt.Errorf("%s: %w", ref, err)
+	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("%s: %w", ref, err)
 	}

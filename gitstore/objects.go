@@ -74,6 +74,12 @@ func (w *objectWriter) write(t plumbing.ObjectType, data []byte) (plumbing.Hash,
 	if err == nil {
 		err = f.Chmod(0o444)
 	}
+	if err == nil {
+		// Synced before it gets its name: a branch may point at it before
+		// the next flush of the disk, and an existing object is never
+		// rewritten. A command writes a handful; bulk imports write a pack.
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
