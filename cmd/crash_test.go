@@ -180,7 +180,8 @@ func (h *harness) sound(dir string) {
 }
 
 // settled says the work tree is clean, or shows only what a save journal
-// left behind records (the next command that takes the lock finishes it).
+// left behind records, and the temporary files of those paths (the next
+// command that takes the lock finishes the save and removes them).
 func (h *harness) settled(dir string) {
 	h.t.Helper()
 	st := h.must(dir, "git", "status", "--porcelain", "--untracked-files=all")
@@ -192,8 +193,12 @@ func (h *harness) settled(dir string) {
 	if err != nil {
 		h.t.Fatalf("work tree not clean and no save journal to finish it:\n%s", st)
 	}
+	tmp := regexp.MustCompile(`^(.*/)?\.([^/]+)\.tmp[0-9]+$`)
 	for _, line := range strings.Split(st, "\n") {
 		p := strings.TrimSpace(line[2:])
+		if m := tmp.FindStringSubmatch(p); m != nil && strings.HasPrefix(line, "??") {
+			p = m[1] + m[2] // the temporary file of a journal path
+		}
 		if !bytes.Contains(data, []byte(p)) {
 			h.t.Fatalf("work tree shows %q, which the save journal does not hold:\n%s", line, st)
 		}
@@ -357,7 +362,7 @@ func TestCrashReply(t *testing.T) {
 		// What an agent does next: send what is waiting, then look.
 		h.must(dir, "ticket", "outbox", "send")
 		h.clean(dir)
-		if len(entriesWith(t, dir, token)) == 0 {
+		if len(entriesWith(t, dir, token+".")) == 0 {
 			h.must(dir, "ticket", "reply", id, "-m", "Here is "+token+".")
 		}
 		h.clean(dir)
@@ -377,12 +382,12 @@ func TestCrashReply(t *testing.T) {
 			byEntry[r["entry"].(string)] = r
 		}
 		for _, token := range tokens {
-			es := entriesWith(t, dir, token)
+			es := entriesWith(t, dir, token+".")
 			if len(es) != 1 {
 				t.Fatalf("%s: in %d entries, want 1: %q", token, len(es), es)
 			}
 			entry := attr(es[0], "id")
-			n := delivered(t, inbox, token)
+			n := delivered(t, inbox, token+".")
 			r := byEntry[entry]
 			delete(byEntry, entry)
 			switch {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ticketdesk/ticket/gitstore"
@@ -79,6 +80,15 @@ func (d *Desk) recoverJournal() error {
 	if len(changes) > 0 {
 		if _, err := d.Store.Apply(changes, opt); err != nil {
 			return fmt.Errorf("finishing an interrupted save (%s): %w", p, err)
+		}
+	}
+	// Apply writes each file through a temporary one beside it
+	// (".NAME.tmp*"); those the killed process never renamed are litter.
+	for _, c := range changes {
+		full := filepath.Join(d.Store.Dir(), filepath.FromSlash(c.Path))
+		left, _ := filepath.Glob(filepath.Join(filepath.Dir(full), "."+globEscape(filepath.Base(full))+".tmp*"))
+		for _, l := range left {
+			os.Remove(l)
 		}
 	}
 	if err := os.Remove(p); err != nil {
@@ -193,6 +203,18 @@ func readJournal(p string) ([]gitstore.Change, gitstore.CommitOptions, error) {
 		return nil, opt, errors.New("no commit description in the journal")
 	}
 	return changes, opt, nil
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // syncDir makes renames in dir durable; it is best effort, as not every

@@ -73,8 +73,14 @@ func TestLockFinishesAnInterruptedSave(t *testing.T) {
 	if err := writeJournal(d.journalPath(), changes, opt); err != nil {
 		t.Fatal(err)
 	}
-	// What a process killed inside Apply leaves: the git index lock.
+	// What a process killed inside Apply leaves: the git index lock and a
+	// temporary file not yet renamed into place.
 	if err := os.WriteFile(filepath.Join(st.GitDir(), "index.lock"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	litter := filepath.Join(dir, "tickets", "aa", ".aaaaaa.md.tmp12345")
+	os.MkdirAll(filepath.Dir(litter), 0o755)
+	if err := os.WriteFile(litter, []byte("half"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	unlock, err := d.Lock(time.Second)
@@ -84,6 +90,9 @@ func TestLockFinishesAnInterruptedSave(t *testing.T) {
 	unlock()
 	if _, err := os.Stat(d.journalPath()); err == nil {
 		t.Fatal("the journal is still there")
+	}
+	if _, err := os.Stat(litter); err == nil {
+		t.Fatal("the temporary file of the interrupted save is still there")
 	}
 	_, h, err := st.Head()
 	if err != nil || h == "" {
