@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/ticketdesk/ticket/desk"
+	"github.com/ticketdesk/ticket/gitstore"
 	"github.com/ticketdesk/ticket/kb"
 	"github.com/ticketdesk/ticket/mailout"
 	"github.com/ticketdesk/ticket/ticket"
@@ -42,8 +43,11 @@ Errors (exit code 1):
 
 Warnings (exit code 0):
   - files under tickets/ that are neither tickets nor attachments
-  - anything that looks like a credential: passwords, private keys, AWS
-    keys, Slack and GitHub tokens, long secrets after token, secret or api_key
+  - anything that looks like a credential, in tickets, the configuration,
+    articles and reply templates: passwords, URLs with a password in them,
+    private keys, AWS keys, Slack, GitHub and Stripe tokens, long secrets
+    after token, secret or api_key (ordinary words after "password:" and
+    masks such as ******** are not reported)
   - a resolved ticket without a resolution time
 
 Knowledge-base articles under kb/ are checked as "ticket kb build" reads
@@ -53,7 +57,11 @@ them, and reply templates under .ticket/templates/ as replies read them
 --format text prints "FILE:LINE: severity: message"; github prints workflow
 annotations ("::error file=FILE,line=LINE::message") that GitHub shows on the
 pull request's diff; json prints an array of {file, line, severity,
-message}. Files are named relative to the repository root.`,
+message}. Files are named relative to the repository root.
+
+Warnings never fail lint, so a false alarm cannot block a pull request; a CI
+job that must stop on them can count them:
+  test "$(ticket lint --format json --jq '[.[] | select(.severity == "warning")] | length')" = 0`,
 		Example: `  ticket lint
   ticket lint --format github
   ticket lint --ref origin/main --format json`,
@@ -99,6 +107,7 @@ func runLint(app *App, o lintOptions) error {
 			}
 		}
 	}
+	findings = append(findings, credentialFindings(d, r, kb.Dir, mailout.TemplatesDir)...)
 	if files, err := r.List(mailout.TemplatesDir); err == nil && len(files) > 0 {
 		_, err := mailout.ListTemplates(r, func(err error) {
 			findings = append(findings, desk.FindingsOf(err, d.Rel(mailout.TemplatesDir), ticket.LintError)...)
@@ -147,6 +156,32 @@ func runLint(app *App, o lintOptions) error {
 		}
 	}
 	return nil
+}
+
+// credentialFindings reports what looks like a credential in the Markdown
+// files of dirs: a secret pasted into a public article or a reply template
+// goes out to the world.
+func credentialFindings(d *desk.Desk, r gitstore.Reader, dirs ...string) []desk.Finding {
+	var out []desk.Finding
+	for _, dir := range dirs {
+		files, err := r.List(dir)
+		if err != nil {
+			continue
+		}
+		for _, f := range files {
+			if !strings.HasSuffix(f.Path, ".md") {
+				continue
+			}
+			data, err := r.Read(f.Path)
+			if err != nil {
+				continue
+			}
+			for _, c := range ticket.Credentials(string(data)) {
+				out = append(out, desk.Finding{File: d.Rel(f.Path), Line: c.Line, Severity: c.Severity, Message: c.Message})
+			}
+		}
+	}
+	return out
 }
 
 func lintCount(n int, what string) string {

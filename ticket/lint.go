@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // The severities of a LintProblem.
@@ -161,21 +162,61 @@ func EntryLines(raw []byte) []int {
 // A credential pattern, what to call what it found, and the text one of
 // which a line must hold before the expression is tried (lower case when
 // fold is set), so that most lines cost a substring search, not a regexp.
+// value, when set, must accept the expression's last group: it tells a
+// secret from an ordinary word.
 type credentialPattern struct {
 	re      *regexp.Regexp
 	what    string
 	needles []string
 	fold    bool
+	value   func(string) bool
 }
 
 var credentialPatterns = []credentialPattern{
-	{regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`), "a private key", []string{"PRIVATE KEY-----"}, false},
-	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key id", []string{"AKIA", "ASIA"}, false},
-	{regexp.MustCompile(`\bxox[bpoasr]-[0-9A-Za-z-]{10,}`), "a Slack token", []string{"xox"}, false},
-	{regexp.MustCompile(`\bgh[pousr]_[0-9A-Za-z]{36,}\b`), "a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, false},
-	{regexp.MustCompile(`(?i)\b(password|passwd|passphrase|pwd)\b["']?\s*[:=]\s*["']?[^\s"']{4,}`), "a password", []string{"passw", "passphrase", "pwd"}, true},
+	{regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`), "a private key", []string{"PRIVATE KEY-----"}, false, nil},
+	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key id", []string{"AKIA", "ASIA"}, false, nil},
+	{regexp.MustCompile(`\bxox[bpoasr]-[0-9A-Za-z-]{10,}`), "a Slack token", []string{"xox"}, false, nil},
+	{regexp.MustCompile(`https://hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{16,}`), "a Slack webhook", []string{"hooks.slack.com"}, false, nil},
+	{regexp.MustCompile(`\bgh[pousr]_[0-9A-Za-z]{36,}\b`), "a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, false, nil},
+	{regexp.MustCompile(`\bgithub_pat_[0-9A-Za-z_]{40,}`), "a GitHub token", []string{"github_pat_"}, false, nil},
+	{regexp.MustCompile(`\b[rs]k_live_[0-9A-Za-z]{20,}`), "a Stripe secret key", []string{"k_live_"}, false, nil},
+	{regexp.MustCompile(`(?i)\b(password|passwd|passphrase|pwd)\b["']?\s*[:=]\s*["']?([^\s"']{4,})`), "a password", []string{"passw", "passphrase", "pwd"}, true, secretValue},
+	{regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s/:@"'<>]+:([^\s/@"'<>]+)@[a-z0-9.\[-]`), "a URL with a password in it", []string{"://"}, false, secretValue},
 	{regexp.MustCompile(`(?i)(token|secret|api[_-]?key|access[_-]?key)["']?\s*[:=]\s*["']?([0-9a-f]{32,}|[A-Za-z0-9+/_-]{24,}={0,2})`), "a secret token or API key",
-		[]string{"token", "secret", "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey"}, true},
+		[]string{"token", "secret", "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey"}, true, nil},
+}
+
+// secretValue tells a password from a word in a sentence ("Password:
+// please reset it") and from a mask ("********", "<password>", "xxx"): a
+// secret has a digit or a symbol in it and is not one character repeated.
+func secretValue(v string) bool {
+	v = strings.TrimRight(v, ".,;:!?)")
+	if len(v) < 4 || strings.Trim(v, v[:1]) == "" {
+		return false
+	}
+	if strings.HasPrefix(v, "<") || strings.HasPrefix(v, "$") || strings.HasPrefix(v, "{{") || strings.HasPrefix(v, "%") {
+		return false // a placeholder or a variable, not the secret
+	}
+	for _, r := range v {
+		if !unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// matches reports whether a line holds the credential: a match whose
+// last group, when the pattern checks values, looks like a secret.
+func (p credentialPattern) matches(l string) bool {
+	if p.value == nil {
+		return p.re.MatchString(l)
+	}
+	for _, m := range p.re.FindAllStringSubmatch(l, -1) {
+		if p.value(m[len(m)-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAny(s string, needles []string) bool {
@@ -188,9 +229,11 @@ func containsAny(s string, needles []string) bool {
 }
 
 // Credentials reports the lines of text that look like a credential: a
-// private key, an AWS access key, a Slack or GitHub token, a password, or a
-// long hex or base64 secret after token, secret or api_key. The findings
-// never repeat the secret.
+// private key, an AWS access key, a Slack, GitHub or Stripe token, a Slack
+// webhook, a password (password: or passwd= with a value that has a digit
+// or a symbol), a URL with a password (https://user:pass@host), or a long
+// hex or base64 secret after token, secret or api_key. The findings never
+// repeat the secret.
 func Credentials(text string) []LintProblem {
 	lower := strings.ToLower(text)
 	var active []credentialPattern
@@ -214,7 +257,7 @@ func Credentials(text string) []LintProblem {
 			if p.fold && i < len(lowerLines) {
 				in = lowerLines[i]
 			}
-			if containsAny(in, p.needles) && p.re.MatchString(l) {
+			if containsAny(in, p.needles) && p.matches(l) {
 				out = append(out, LintProblem{Line: i + 1, Severity: LintWarning,
 					Message: fmt.Sprintf("this line looks like %s; remove it from the file (and its git history) and replace the credential", p.what)})
 				break
