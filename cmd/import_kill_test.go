@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ticketdesk/ticket/gitstore"
 )
 
 // importEnv is a real ticket binary, a generated mbox and a git identity,
@@ -153,8 +155,18 @@ func TestImportSurvivesKill(t *testing.T) {
 	}
 	clean(t, ref)
 
-	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	for i := range 10 {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("TICKET_CRASH_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d", seed)
+	defer func() {
+		if t.Failed() {
+			t.Logf("replay with TICKET_CRASH_SEED=%d", seed)
+		}
+	}()
+	r := rand.New(rand.NewPCG(seed, 1))
+	for i := range envCount(t, "TICKET_CRASH_ITER", 10) {
 		dir := e.desk(t)
 		c := e.cmd(dir, "import", "mbox", mbox)
 		var out bytes.Buffer
@@ -168,7 +180,15 @@ func TestImportSurvivesKill(t *testing.T) {
 		err := c.Wait()
 		var ee *exec.ExitError
 		killed := errors.As(err, &ee) && !ee.Exited()
-		git(t, dir, "fsck", "--no-progress")
+		// Right after the kill: objects and refs sound, every file whole,
+		// the desk lock free.
+		git(t, dir, "fsck", "--strict", "--no-progress")
+		e.run(t, dir, "lint")
+		if unlock, err := gitstore.LockFile(filepath.Join(dir, ".git", "ticket.lock"), 0); err != nil {
+			t.Fatalf("run %d: the desk lock is held after the kill: %v", i, err)
+		} else {
+			unlock()
+		}
 
 		rerun := e.run(t, dir, "import", "mbox", mbox)
 		recovered := strings.Contains(rerun, "finished an import that was interrupted")
