@@ -189,3 +189,22 @@ func TestStructureInCustomerText(t *testing.T) {
 		t.Errorf("title %q", back.Title)
 	}
 }
+
+// TestInlineReferencesBounded: rewriting cid: references to the stored
+// file cannot blow a small message up: at most maxCIDRefs are rewritten.
+func TestInlineReferencesBounded(t *testing.T) {
+	refs := strings.Repeat("![](cid:a) ", 50000)
+	raw := "From: a@shop.example\nSubject: images\nMessage-ID: <img@shop.example>\nContent-Type: multipart/related; boundary=B\n\n--B\nContent-Type: text/plain\n\n" + refs + "\n--B\nContent-Type: image/png\nContent-ID: <a>\nContent-Disposition: inline; filename=" + strings.Repeat("p", 90) + ".png\n\nPNG\n--B--\n"
+	im := New(nil, Options{Now: hostileNow})
+	r, err := im.Add([]byte(raw), Source{Name: "x"})
+	if err != nil || r.Outcome != Created {
+		t.Fatalf("%+v, %v", r, err)
+	}
+	body := im.Ticket(r.Ticket).Entries[0].Body
+	if n := strings.Count(body, r.Ticket+"/ppp"); n != maxCIDRefs {
+		t.Errorf("%d references rewritten, want %d", n, maxCIDRefs)
+	}
+	if len(body) > 2*len(refs) {
+		t.Errorf("a text of %d bytes grew to %d", len(refs), len(body))
+	}
+}

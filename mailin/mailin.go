@@ -374,15 +374,20 @@ func body(m *importers.Message) string {
 	}
 	// What a limit left out is said where an agent reads the message.
 	for _, d := range m.Dropped {
-		b.WriteString("\n\n_(" + escapeNote(d) + ")_")
+		b.WriteString("\n\n> **Not stored:** " + escapeNote(d))
 	}
 	return b.String()
 }
 
-// escapeNote keeps a note plain text inside Markdown emphasis.
+// escapeNote keeps a note, which may quote a sender's file name, plain
+// text in Markdown: no link, no HTML, no emphasis that runs on.
 func escapeNote(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "<", `\<`, "[", `\[`, "`", "\\`").Replace(s)
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "<", `\<`, "[", `\[`, "`", "\\`").Replace(s)
 }
+
+// maxCIDRefs is how many references to one inline image a message's text
+// may have rewritten to the stored file; more are left as they are.
+const maxCIDRefs = 100
 
 // store plans a message's attachments (and raw copy) beside ticket id and
 // returns their paths relative to the ticket file's folder, the body with
@@ -396,7 +401,9 @@ func (im *Importer) store(id string, m *importers.Message, text string) ([]strin
 		rel := id + "/" + name
 		rels = append(rels, rel)
 		if a.ContentID != "" {
-			text = strings.ReplaceAll(text, "cid:"+a.ContentID, rel)
+			// Bounded: a message of "cid:x" a million times must not grow
+			// into a ticket a hundred times its size.
+			text = strings.Replace(text, "cid:"+a.ContentID, rel, maxCIDRefs)
 		}
 	}
 	var meta map[string]string
