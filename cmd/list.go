@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -130,6 +131,9 @@ func buildFilter(app *App, d *desk.Desk, o listOptions) (*ticket.Filter, error) 
 	return f, nil
 }
 
+// listMemoryLimit is the heap size at which a listing starts collecting.
+const listMemoryLimit = 192 << 20
+
 // selectTickets loads, filters and sorts tickets for list-like commands.
 func selectTickets(app *App, d *desk.Desk, o listOptions) ([]*desk.Loaded, error) {
 	f, err := buildFilter(app, d, o)
@@ -141,6 +145,14 @@ func selectTickets(app *App, d *desk.Desk, o listOptions) ([]*desk.Loaded, error
 		return nil, err
 	}
 	warn := func(err error) { app.warnf("%v", err) }
+	if f.Query == nil && f.SLAState == "" {
+		// Nearly all a listing allocates (about 1.2 KB a ticket) stays
+		// live until the rows are written, so collecting while it grows
+		// only rescans the same heap: a fifth of a 100,000-ticket
+		// listing. The collector waits for the memory limit instead.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(listMemoryLimit))
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	}
 	// Front matter first: the conversations are read only for the
 	// tickets a query or an SLA state still has to look at.
 	all, err := d.LoadHeads(r, warn)

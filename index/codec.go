@@ -217,6 +217,15 @@ func (d *decoder) strMap() map[string]string {
 // d.meta; the ticket's Entries stay nil.
 func (d *decoder) head() (*ticket.Ticket, ticket.Digest) {
 	t := &ticket.Ticket{}
+	dg := d.headInto(t)
+	if d.err != nil {
+		return nil, dg
+	}
+	return t, dg
+}
+
+// headInto decodes the head into t.
+func (d *decoder) headInto(t *ticket.Ticket) ticket.Digest {
 	t.ID = d.str()
 	t.Title = d.str()
 	t.Status = ticket.Status(d.str())
@@ -234,7 +243,7 @@ func (d *decoder) head() (*ticket.Ticket, ticket.Digest) {
 	r, n := binary.Varint(d.meta)
 	if n <= 0 {
 		d.fail()
-		return nil, ticket.Digest{}
+		return ticket.Digest{}
 	}
 	d.meta = d.meta[n:]
 	t.Reopened = int(r)
@@ -244,9 +253,9 @@ func (d *decoder) head() (*ticket.Ticket, ticket.Digest) {
 	dg.Entries = int(d.uint()) - 1 // -1: nil entries
 	dg.LastAt = d.time()
 	if d.err != nil {
-		return nil, ticket.Digest{}
+		return ticket.Digest{}
 	}
-	return t, dg
+	return dg
 }
 
 // ticket decodes the whole ticket: the head from d.meta, the conversation

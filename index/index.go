@@ -93,6 +93,24 @@ func (r *Result) Decode() (*ticket.Ticket, error) {
 	return t, err
 }
 
+// HeadInto is Head decoding into t, so a caller loading many heads can
+// allocate them together. A result already loaded copies its ticket.
+func (r *Result) HeadInto(t *ticket.Ticket) (ticket.Digest, error) {
+	if r.Ticket != nil || r.Err != nil || r.from == nil {
+		if r.Ticket == nil {
+			return ticket.Digest{}, r.Err
+		}
+		*t = *r.Ticket
+		return ticket.DigestOf(r.Ticket), nil
+	}
+	d := decoder{meta: r.from.records[r.rec].meta}
+	dg := d.headInto(t)
+	if d.err != nil {
+		return dg, errors.New(r.Path + ": " + d.err.Error() + "; run `ticket index --rebuild`")
+	}
+	return dg, nil
+}
+
 // Head returns the ticket's front matter, with Entries and Preamble left
 // empty, and the digest of its conversation, without reading the
 // conversation. A result already loaded returns its whole ticket.
