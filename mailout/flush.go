@@ -107,7 +107,7 @@ func send(d *desk.Desk, ob *Outbox, s Sender, o FlushOptions) ([]Outcome, error)
 					if err := ob.Remove(r.ID); err != nil {
 						return outs, err
 					}
-					why = "dropped: " + why
+					why = fmt.Sprintf("dropped: ticket %s has no entry %s: the reply was never saved (its process died)", r.Ticket, r.Entry)
 				}
 				out.Skipped = why
 				break

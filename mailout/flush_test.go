@@ -157,9 +157,34 @@ func TestUnsavedReplyIsNeverSent(t *testing.T) {
 	ob := OpenOutbox(d.Store.GitDir())
 	ob.Put(p.Record) // the outbox was written, the commit never happened
 	s := &fakeSender{}
+
+	// While another process holds the desk lock, the reply may be on its
+	// way into the ticket: the mail waits.
+	other, err := desk.Open(d.Store.Dir(), d.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := other.Lock(time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
 	outs, _ := Flush(d, s, FlushOptions{Retry: true})
-	if len(s.sent) != 0 || len(outs) != 1 || !strings.Contains(outs[0].Skipped, "never saved") {
+	unlock()
+	if len(s.sent) != 0 || len(outs) != 1 || !strings.Contains(outs[0].Skipped, "never saved") || strings.Contains(outs[0].Skipped, "dropped") {
+		t.Fatalf("while locked: %+v", outs)
+	}
+	if _, err := ob.Get(p.Record.ID); err != nil {
+		t.Fatalf("the mail left the outbox while its reply could still be saved: %v", err)
+	}
+
+	// With the lock free and still no reply, its process died: the mail is
+	// dropped, never sent.
+	outs, _ = Flush(d, s, FlushOptions{Retry: true})
+	if len(s.sent) != 0 || len(outs) != 1 || !strings.Contains(outs[0].Skipped, "dropped") {
 		t.Fatalf("%+v", outs)
+	}
+	if _, err := ob.Get(p.Record.ID); err == nil {
+		t.Fatal("the orphaned mail is still in the outbox")
 	}
 }
 
