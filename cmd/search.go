@@ -116,7 +116,7 @@ func runSearch(app *App, o searchOptions) error {
 	case whole:
 		q.Limit = 0
 	case o.Count:
-		q.Limit = 1 // the store counts the rest
+		q.CountOnly = true
 	}
 	ix := d.Index()
 	var hits []index.Hit

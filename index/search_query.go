@@ -49,6 +49,8 @@ type SearchQuery struct {
 	Now    time.Time // for the filter
 	// Limit is the most hits returned, best first; 0 returns every hit.
 	Limit int
+	// CountOnly returns no hits, only their number, without ranking.
+	CountOnly bool
 }
 
 // bm25 weights of the columns title, people, tags, body: a match in the
@@ -125,6 +127,13 @@ func (s *SearchStore) Search(q SearchQuery) (hits []Hit, total int, err error) {
 		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	join := ` JOIN docs ON docs.id = ` + from + `.rowid`
+	if q.CountOnly {
+		if len(fc) == 0 {
+			join = ""
+		}
+		err := s.db.QueryRow(`SELECT count(*) FROM `+from+join+where, args...).Scan(&total)
+		return nil, total, err
+	}
 	sel := `SELECT docs.path, ` + rank + ` FROM ` + from + join + where + ` ORDER BY ` + rank + `, docs.path`
 	if q.Limit > 0 {
 		sel += ` LIMIT ` + strconv.Itoa(q.Limit)

@@ -136,6 +136,9 @@ func TestSearchRankLimitTotal(t *testing.T) {
 			t.Errorf("limit %d: %v total %d, want %v total 30", limit, got, total, want)
 		}
 	}
+	if got, total := searchPaths(t, s, SearchQuery{Terms: Terms("kettle"), CountOnly: true}); len(got) != 0 || total != 30 {
+		t.Errorf("count only: %v total %d, want no hits and 30", got, total)
+	}
 	if got, total := searchPaths(t, s, SearchQuery{Terms: Terms("toaster"), Limit: 5}); len(got) != 1 || total != 1 {
 		t.Errorf("toaster: %v total %d", got, total)
 	}
@@ -209,6 +212,9 @@ func TestSearchFilterIsFilterMatch(t *testing.T) {
 			if got, total := searchPaths(t, s, SearchQuery{Terms: Terms("parcel"), Filter: &f, Now: now, Limit: 2}); len(got) != 2 || total != len(want) {
 				t.Errorf("%s, limit 2: %v total %d, want 2 of %d", name, got, total, len(want))
 			}
+		}
+		if _, total := searchPaths(t, s, SearchQuery{Terms: Terms("parcel"), Filter: &f, Now: now, CountOnly: true}); total != len(want) {
+			t.Errorf("%s, count only: %d, want %d", name, total, len(want))
 		}
 	}
 }
