@@ -323,13 +323,12 @@ func (w *writer) put(rel string, data []byte) error {
 // create writes a file that does not exist yet and reports false, writing
 // nothing, when it does.
 func (w *writer) create(full string, data []byte, st *fileStamp) (bool, error) {
-	open := func() (*os.File, error) { return os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644) }
-	f, err := open()
+	mtime, err := createFile(full, data)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := w.mkdir(filepath.Dir(full)); err != nil {
 			return false, err
 		}
-		f, err = open()
+		mtime, err = createFile(full, data)
 	}
 	if errors.Is(err, fs.ErrExist) {
 		return false, nil
@@ -337,20 +336,7 @@ func (w *writer) create(full string, data []byte, st *fileStamp) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		var info fs.FileInfo
-		if info, err = f.Stat(); err == nil {
-			st.mtime = info.ModTime().UnixNano()
-		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(full)
-		return false, err
-	}
+	st.mtime = mtime
 	return true, nil
 }
 
