@@ -99,6 +99,9 @@ type Importer struct {
 	opt     Options
 	tickets map[string]*ticket.Ticket
 	byMsgID map[string]string // Message-ID → ticket id
+	// stored holds the Message-IDs stored before the run; it never changes,
+	// so the parsing goroutines may read it.
+	stored  map[string]bool
 	changed map[string]bool   // ticket ids to write
 	created map[string]bool   // ticket ids made in this run
 	order   []string          // changed ticket ids in first-change order
@@ -129,6 +132,7 @@ func New(all []*ticket.Ticket, opt Options) *Importer {
 		opt:     opt,
 		tickets: make(map[string]*ticket.Ticket, len(all)),
 		byMsgID: make(map[string]string, len(all)*2),
+		stored:  make(map[string]bool, len(all)*2),
 		changed: map[string]bool{},
 		created: map[string]bool{},
 		paths:   map[string]bool{},
@@ -138,6 +142,7 @@ func New(all []*ticket.Ticket, opt Options) *Importer {
 		for _, e := range t.Entries {
 			if e.MessageID != "" {
 				im.byMsgID[e.MessageID] = t.ID
+				im.stored[e.MessageID] = true
 			}
 		}
 	}

@@ -47,7 +47,7 @@ func (im *Importer) Parallel(workers int, done func(Result)) *Parallel {
 					o := im.parseOptions()
 					o.NoLanguage = true
 					j.m, j.perr = importers.Parse(j.raw, o)
-					if j.perr == nil && opensTicket(j.m) {
+					if j.perr == nil && !im.stored[j.m.MessageID] && opensTicket(j.m) {
 						// Here, on every core, rather than when filing,
 						// which runs on one; a reply never needs it.
 						j.m.Language = importers.DetectLanguage(j.m.Subject, j.m.Text)
@@ -80,7 +80,8 @@ func (im *Importer) Parallel(workers int, done func(Result)) *Parallel {
 }
 
 // opensTicket guesses, before filing, whether a message will open a new
-// ticket: it names no earlier message and no ticket tag. A wrong guess
+// ticket: it names no earlier message and no ticket tag (and the caller
+// checks that it is not stored already, as in a re-import). A wrong guess
 // costs only time: filing detects the language of a new ticket whose
 // message was not guessed so.
 func opensTicket(m *importers.Message) bool {

@@ -36,4 +36,17 @@ func TestParallelDetectsLanguageOfNewTickets(t *testing.T) {
 	if got[1].Message.Language != "" {
 		t.Errorf("the reply's language was detected (%q); only new tickets need it", got[1].Message.Language)
 	}
+
+	// Importing the same mail again: every message is a duplicate, and
+	// none needs its language.
+	again := New(im.Changed(), Options{Now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)})
+	var dup []Result
+	p = again.Parallel(2, func(r Result) { dup = append(dup, r) })
+	p.Add([]byte("From: hans@example.de\nSubject: Wasserkocher kaputt\nMessage-ID: <n1@example.de>\n\n"+de+"\n"), Source{Name: "new again"})
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(dup) != 1 || dup[0].Outcome != Duplicate || dup[0].Message.Language != "" {
+		t.Errorf("re-import: %+v; want a duplicate without language detection", dup)
+	}
 }
