@@ -88,9 +88,10 @@ func Recover(d *desk.Desk, o desk.SaveOptions) (bool, string, error) {
 }
 
 // clearStaleLocks removes git lock files that the interrupted run left:
-// index.lock and the branch's ref lock, when they are younger than the
-// journal (so made by that run, after its point of no return). The desk
-// lock is held, so no other ticket process is inside a commit.
+// index.lock and the branch's ref lock, and a half-written pack, when they
+// are younger than the journal (so made by that run, after its point of no
+// return). The desk lock is held, so no other ticket process is inside a
+// commit.
 func clearStaleLocks(gitDir string, journal fs.FileInfo) {
 	cands := []string{filepath.Join(gitDir, "index.lock"), filepath.Join(gitDir, "HEAD.lock")}
 	common := gitDir
@@ -106,7 +107,9 @@ func clearStaleLocks(gitDir string, journal fs.FileInfo) {
 			cands = append(cands, filepath.Join(common, filepath.FromSlash(strings.TrimSpace(ref)))+".lock")
 		}
 	}
-	for _, c := range cands {
+	// A bulk commit writes its pack under a temporary name first.
+	temps, _ := filepath.Glob(filepath.Join(common, "objects", "pack", "tmp_*"))
+	for _, c := range append(cands, temps...) {
 		if fi, err := os.Stat(c); err == nil && !fi.ModTime().Before(journal.ModTime()) {
 			os.Remove(c)
 		}
