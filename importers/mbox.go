@@ -85,6 +85,7 @@ type lineReader struct {
 }
 
 func (lr *lineReader) readLine() ([]byte, error) {
+	lr.cut = 0
 	if len(lr.back) > 0 {
 		i := bytes.IndexByte(lr.back, lr.delim)
 		var line []byte
@@ -97,7 +98,6 @@ func (lr *lineReader) readLine() ([]byte, error) {
 		return line, nil
 	}
 	line, err := lr.br.ReadSlice(lr.delim)
-	lr.cut = 0
 	if err == bufio.ErrBufferFull {
 		long := append([]byte(nil), line...)
 		for err == bufio.ErrBufferFull {
