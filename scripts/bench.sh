@@ -5,7 +5,7 @@
 #
 #   sh scripts/bench.sh            # 10000 and 100000 tickets
 #   SIZES=10000 RUNS=3 sh scripts/bench.sh
-#   PARTS="core index" sh scripts/bench.sh   # only some parts: core, index, sync, search, import
+#   PARTS="core index" sh scripts/bench.sh   # only some parts: core, index, sync, search, import, kb
 #
 # Generated desks are cached in bench/out/ (not committed); BENCH_OUT=DIR puts
 # them elsewhere, so two benchmark runs never share a desk.
@@ -22,7 +22,7 @@ export PATH
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@shop.example GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@shop.example
 export TICKET_NOW=2026-11-20T12:00:00Z
 runs=${RUNS:-5}
-parts=${PARTS:-core index sync search import}
+parts=${PARTS:-core index sync search import kb}
 part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
 row() { # label ours reference
@@ -188,4 +188,112 @@ part import && {
 		printf '%s\n' "$cat" | awk -F'\t' -v n="$n" '{ printf "| %s | %s | %.3f s | %.0f | - | %s MB |\n", n, $1, $2, n / $2, $5 }'
 		printf '%s\n' "$gitc" | awk -F'\t' -v n="$n" -v f="$files" '{ printf "| %s | %s (%s files) | %.2f s | - | - | %s MB |\n", n, $1, f, $2, $5 }'
 	done
+}
+
+# The knowledge base (docs/knowledge-base.md): a cold `ticket kb build` of
+# generated articles (internal/kbgen) beside Hugo building the same public
+# Markdown files with minimal layouts (baseof, single, list; no theme) into
+# an empty folder. Hugo is installed into $out/bin for this benchmark only;
+# it is not a dependency of the project. KB_SIZES chooses the sizes.
+part kb && {
+hugo_version=${HUGO_VERSION:-v0.160.0}
+if ! hugo version 2>/dev/null | grep -q "hugo ${hugo_version}[-+ ]"; then
+	GOBIN="$out/bin" CGO_ENABLED=0 go install "github.com/gohugoio/hugo@$hugo_version"
+fi
+go build -o "$out/bin/kbgen" ./internal/kbgen/cmd
+echo
+echo "| articles | \`ticket kb build\` (median) | peak RSS | files | Hugo $hugo_version (median) | peak RSS | files | ratio |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+for n in ${KB_SIZES:-1000 10000}; do
+	d="$out/kb$n"
+	h="$out/hugo$n"
+	if [ ! -d "$d/kb" ]; then
+		rm -rf "$d" "$h"
+		kbgen -n "$n" -o "$d" >/dev/null
+	fi
+	if [ ! -f "$h/hugo.toml" ]; then
+		rm -rf "$h" && mkdir -p "$h/content" "$h/layouts"
+		# The files ticket publishes: internal articles stay out.
+		(cd "$d/kb" && grep -L '^visibility: internal$' -- *.md | xargs cp -t "$h/content/")
+		cat >"$h/hugo.toml" <<'EOF'
+baseURL = "https://help.example.com/"
+title = "Bench Help"
+uglyURLs = true
+defaultContentLanguage = "en"
+defaultContentLanguageInSubdir = true
+disableKinds = ["section"]
+[languages.en]
+weight = 1
+[languages.de]
+weight = 2
+[languages.fr]
+weight = 3
+[languages.ko]
+weight = 4
+[taxonomies]
+category = "category"
+tag = "tags"
+[frontmatter]
+date = ["updated", ":default"]
+lastmod = ["updated", ":default"]
+[outputs]
+home = ["html", "rss"]
+page = ["html"]
+taxonomy = ["html"]
+term = ["html"]
+[services.rss]
+limit = 50
+EOF
+		cat >"$h/layouts/baseof.html" <<'EOF'
+<!DOCTYPE html>
+<html lang="{{ .Language.Lang }}">
+<head>
+<meta charset="utf-8">
+<title>{{ .Title }} · {{ .Site.Title }}</title>
+{{- with .Description }}
+<meta name="description" content="{{ . }}">
+{{- end }}
+<link rel="canonical" href="{{ .Permalink }}">
+{{- range .Translations }}
+<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .Permalink }}">
+{{- end }}
+<link rel="stylesheet" href="{{ "style.css" | relURL }}">
+</head>
+<body>
+<header><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a></header>
+<main>{{ block "main" . }}{{ end }}</main>
+<footer><a href="{{ .Site.Home.RelPermalink }}">Home</a></footer>
+</body>
+</html>
+EOF
+		cat >"$h/layouts/single.html" <<'EOF'
+{{ define "main" }}
+<article>
+<h1>{{ .Title }}</h1>
+{{ with .Lastmod }}<p><time datetime="{{ .Format "2006-01-02" }}">{{ .Format "2006-01-02" }}</time></p>{{ end }}
+{{ .Content }}
+<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">#{{ .LinkTitle }}</a></li>{{ end }}</ul>
+</article>
+{{ end }}
+EOF
+		cat >"$h/layouts/list.html" <<'EOF'
+{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = first 8 .RegularPages }}{{ end }}
+<ul>
+{{- range $pages }}
+<li><h2><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></h2><p>{{ .Summary }}</p></li>
+{{- end }}
+</ul>
+{{ end }}
+EOF
+	fi
+	site="$out/kbsite$n"
+	ours=$(benchtime -runs "$runs" -prepare "rm -rf '$site'" -label ticket -- "ticket -C '$d' kb build -o '$site' >/dev/null")
+	ref=$(benchtime -runs "$runs" -prepare "rm -rf '$h/public' '$h/resources'" -label hugo -- "hugo --source '$h' --noBuildLock --quiet >/dev/null")
+	files=$(find "$site" -type f ! -name .kb-manifest | wc -l)
+	hfiles=$(find "$h/public" -type f | wc -l)
+	printf '%s\t%s\n' "$ours" "$ref" | awk -F'\t' -v n="$n" -v f="$files" -v hf="$hfiles" '{
+		printf "| %s | %.2f s | %s MB | %d | %.2f s | %s MB | %d | %.2f× |\n", n, $2, $5, f, $7, $10, hf, $2/$7 }'
+done
 }
