@@ -185,9 +185,12 @@ func runSearch(app *App, o searchOptions) error {
 		fmt.Fprintln(app.Out, total)
 		return nil
 	}
-	if total > len(rows) {
-		fmt.Fprintf(app.Err, "%d of %d matching tickets shown; --limit N or --all shows more\n", len(rows), total)
-	}
+	// After the results, so a terminal shows it below them.
+	defer func() {
+		if total > len(rows) {
+			fmt.Fprintf(app.Err, "%d of %d matching tickets shown; --limit N or --all shows more\n", len(rows), total)
+		}
+	}()
 	if lo.out.enabled() {
 		if rows == nil {
 			rows = []searchJSON{}
