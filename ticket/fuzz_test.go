@@ -272,8 +272,8 @@ func isASCII(s string) bool {
 }
 
 // FuzzID checks ids, prefixes and ticket paths: a valid id survives its
-// path, IDFromPath only returns valid ids, and normalising a prefix is
-// idempotent and leaves valid ids alone.
+// path, IDFromPath only returns valid ids, and normalising a prefix
+// leaves valid ids alone and undoes upper case, "#" and spaces around.
 func FuzzID(f *testing.F) {
 	for _, b := range seedTickets(f) {
 		if tk, err := Parse(b); err == nil {
@@ -304,10 +304,12 @@ func FuzzID(f *testing.F) {
 				t.Fatalf("IDFromPath(%q) = %q", s, id)
 			}
 		}
-		n := NormalizeIDPrefix(s)
-		if NormalizeIDPrefix(n) != n {
-			t.Fatalf("NormalizeIDPrefix(%q) = %q is not idempotent", s, n)
+		if ValidID(s) {
+			if got := NormalizeIDPrefix(" #" + strings.ToUpper(s) + " "); got != s {
+				t.Fatalf("NormalizeIDPrefix of %q as typed = %q", s, got)
+			}
 		}
+		n := NormalizeIDPrefix(s)
 		if strings.ContainsAny(n, "oilOIL") {
 			t.Fatalf("NormalizeIDPrefix(%q) = %q keeps a look-alike", s, n)
 		}
