@@ -107,6 +107,7 @@ func FuzzRules(f *testing.F) {
 		}
 	}
 	f.Add(`subject matches "(?i)[" || body contains "x"`, "", "", "", "", "", "", "", "", "", "message,create", true, "", "")
+	f.Add("", "", "", "", "", "", "marketplace", "", "", "", "create,message", false, "Hallo", "Guten Tag") // fair assignment
 	f.Add(`len(tags) > 1 and "billing" in tags`, "-vip", "billing", "urgent", "billing", "hans", "", "order=", "standard", "ack", "", false, "Re: x", "")
 	base, err := ParseConfig(ConfigPath, []byte(fullConfig))
 	if err != nil {
