@@ -219,8 +219,22 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 			return addr != "" && (d.Config.Agent(addr) != nil || mailin.SameAddress(addr, d.Config.Email))
 		},
 		FileExists: func(p string) bool {
-			_, err := os.Lstat(filepath.Join(d.Store.Dir(), filepath.FromSlash(p)))
-			return err == nil
+			full := filepath.Join(d.Store.Dir(), filepath.FromSlash(p))
+			if _, err := os.Lstat(full); err == nil {
+				return true
+			}
+			// A name that differs only in case is the same file in a
+			// checkout on macOS or Windows: never store both.
+			entries, err := os.ReadDir(filepath.Dir(full))
+			if err != nil {
+				return false
+			}
+			for _, e := range entries {
+				if strings.EqualFold(e.Name(), filepath.Base(full)) {
+					return true
+				}
+			}
+			return false
 		},
 		OnCreate: func(t *ticket.Ticket, m *importers.Message) error {
 			if autoreply {
