@@ -132,7 +132,7 @@ func buildFilter(app *App, d *desk.Desk, o listOptions) (*ticket.Filter, error) 
 }
 
 // listMemoryLimit is the heap size at which a listing starts collecting.
-const listMemoryLimit = 192 << 20
+const listMemoryLimit = 112 << 20
 
 // selectTickets loads, filters and sorts tickets for list-like commands.
 func selectTickets(app *App, d *desk.Desk, o listOptions) ([]*desk.Loaded, error) {
@@ -149,7 +149,8 @@ func selectTickets(app *App, d *desk.Desk, o listOptions) ([]*desk.Loaded, error
 		// Nearly all a listing allocates (about 1.2 KB a ticket) stays
 		// live until the rows are written, so collecting while it grows
 		// only rescans the same heap: a fifth of a 100,000-ticket
-		// listing. The collector waits for the memory limit instead.
+		// listing. The collector waits for the memory limit instead, set
+		// so a rewrite of the index after a pull stays well under 250 MB.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(listMemoryLimit))
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	}
