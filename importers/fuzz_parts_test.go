@@ -228,6 +228,9 @@ func FuzzParams(f *testing.F) {
 		if !simpleText(value) {
 			return
 		}
+		if key == "" || strings.Trim(strings.ToLower(key), "abcdefghijklmnopqrstuvwxyz0123456789-_.") != "" {
+			return // "*" and friends are RFC 2231 syntax, not a name
+		}
 		written := mime.FormatMediaType("attachment", map[string]string{key: value, "size": "12"})
 		if written == "" {
 			return // not a parameter the standard writer accepts
