@@ -266,14 +266,15 @@ type SaveOptions struct {
 
 // Save validates and writes tickets (and any extra files) as one commit.
 func (d *Desk) Save(tickets []*ticket.Ticket, extra []gitstore.Change, o SaveOptions) (string, error) {
-	var changes []gitstore.Change
+	// Extra files (attachments) first: files are written in this order, and
+	// a ticket must never refer to a file not yet written.
+	changes := append([]gitstore.Change(nil), extra...)
 	for _, t := range tickets {
 		if err := t.Validate(); err != nil {
 			return "", fmt.Errorf("ticket %s: %w", t.ID, err)
 		}
 		changes = append(changes, gitstore.Change{Path: ticket.Path(t.ID), Data: ticket.Render(t)})
 	}
-	changes = append(changes, extra...)
 	return d.Commit(changes, o)
 }
 

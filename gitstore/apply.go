@@ -57,6 +57,7 @@ type pending struct {
 	mode      filemode.FileMode
 	blob      plumbing.Hash
 	stat      statData
+	seq       int // position in the caller's list: the order files are written in
 }
 
 // Apply writes the changes to the work tree atomically, and in the same step
@@ -64,6 +65,10 @@ type pending struct {
 // updating only their index entries so that the user's other staged and
 // unstaged changes stay as they were. It returns the new commit hash, or ""
 // with NoCommit.
+//
+// Files are written in the order given, so a caller lists a file that others
+// refer to (an attachment) before the file referring to it (its ticket): a
+// crash between the two then never leaves a reference to a missing file.
 //
 // It never scans the work tree: blobs are written directly, only the trees
 // along the changed paths are rebuilt from HEAD's tree, and the branch moves
@@ -100,9 +105,10 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 	ow := s.newObjectWriter()
 	var sink objectSink = ow
 	var pw *packWriter
+	order := writeOrder(ps)
 	if opt.Bulk {
 		made := map[string]bool{}
-		for i := range ps {
+		for _, i := range order {
 			if err := s.writeWorktreeBulk(&ps[i], made, !haveSyncFS); err != nil {
 				return "", err
 			}
@@ -110,7 +116,7 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 		pw = s.newPackWriter(len(ps) + len(ps)/4 + 16)
 		sink = pw
 	} else {
-		for i := range ps {
+		for _, i := range order {
 			if err := s.writeWorktree(&ps[i], true); err != nil {
 				return "", err
 			}
@@ -223,6 +229,16 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 	return commit, nil
 }
 
+// writeOrder gives the positions of ps (sorted by path) in the order the
+// caller listed them.
+func writeOrder(ps []pending) []int {
+	order := make([]int, len(ps))
+	for i := range ps {
+		order[ps[i].seq] = i
+	}
+	return order
+}
+
 // prepare checks and canonicalises the changes; for a path given twice the
 // last one wins.
 func (s *Store) prepare(changes []Change) ([]pending, error) {
@@ -236,8 +252,9 @@ func (s *Store) prepare(changes []Change) ([]pending, error) {
 		if rel == "" {
 			return nil, fmt.Errorf("%q: not a file path", c.Path)
 		}
-		p := pending{rel: rel, full: joinPrefix(s.prefix, rel), data: c.Data, del: c.Delete}
+		p := pending{rel: rel, full: joinPrefix(s.prefix, rel), data: c.Data, del: c.Delete, seq: len(ps)}
 		if i, ok := byPath[rel]; ok {
+			p.seq = ps[i].seq
 			ps[i] = p
 			continue
 		}

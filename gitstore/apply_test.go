@@ -325,3 +325,29 @@ func TestApplyOnDetachedHead(t *testing.T) {
 	}
 	assertClean(t, repo)
 }
+
+// Files are written in the caller's order, not the sorted order of paths:
+// an attachment listed before its ticket is on disk before the ticket.
+func TestApplyWritesInTheGivenOrder(t *testing.T) {
+	s := &Store{}
+	ps, err := s.prepare([]Change{
+		{Path: "tickets/ab/abc123/report.pdf", Data: []byte("pdf")},
+		{Path: "tickets/ab/abc123.md", Data: []byte("ticket")},
+		{Path: "a-first.txt", Data: []byte("x")},
+		{Path: "tickets/ab/abc123/report.pdf", Data: []byte("pdf, again")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, i := range writeOrder(ps) {
+		got = append(got, ps[i].rel+"="+string(ps[i].data))
+	}
+	want := []string{"tickets/ab/abc123/report.pdf=pdf, again", "tickets/ab/abc123.md=ticket", "a-first.txt=x"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("write order %q, want %q", got, want)
+	}
+	if ps[0].rel != "a-first.txt" {
+		t.Fatalf("prepare no longer sorts by path: first is %q", ps[0].rel)
+	}
+}
