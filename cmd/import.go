@@ -179,7 +179,7 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 	sum := importSummary{DryRun: o.DryRun, Tickets: []importedTicket{}, Quarantine: []quarantinedMail{}}
 
 	if !o.DryRun {
-		unlock, err := d.Store.Lock(o.LockWait)
+		unlock, err := d.Lock(o.LockWait)
 		if err != nil {
 			return withHint(err, "the mail server keeps the message and retries (exit 75); an import of a large archive holds the lock until it is done")
 		}
