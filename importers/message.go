@@ -203,7 +203,9 @@ func charsetHint(h header, body []byte) string {
 	if len(lb) > 64<<10 {
 		lb = lb[:64<<10]
 	}
-	i := bytes.Index(bytes.ToLower(lb), []byte("charset="))
+	// ASCII folding only: bytes.ToLower turns invalid UTF-8 into longer
+	// replacement characters, so its offsets would not fit the body.
+	i := bytes.Index(asciiLower(lb), []byte("charset="))
 	if i < 0 {
 		return ""
 	}
@@ -219,6 +221,19 @@ func charsetHint(h header, body []byte) string {
 		return ""
 	}
 	return string(rest[:end])
+}
+
+// asciiLower returns a copy of b with A-Z lowered and every other byte as
+// it was, so offsets into it are offsets into b.
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // finish fills in derived fields and enforces the output invariants.
