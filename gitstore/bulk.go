@@ -19,10 +19,11 @@ import (
 // branch update are the same.
 
 // writeWorktreeBulk writes one change without syncing it. A new file is
-// written in place (nobody can have read an older version of it); an
-// existing one is still replaced through a temporary file and a rename,
-// so readers see old or new, never half. made remembers the folders that
-// exist already.
+// written to a temporary name beside it and renamed into place, so a crash
+// never leaves half a file under the real name (the temporary files of a
+// killed run are removed by the next lock holder); an existing one goes
+// through writeWorktree, which keeps its mode. made remembers the folders
+// that exist already.
 func (s *Store) writeWorktreeBulk(p *pending, made map[string]bool, sync bool) error {
 	if p.del {
 		return s.writeWorktree(p, sync)
@@ -35,17 +36,20 @@ func (s *Store) writeWorktreeBulk(p *pending, made map[string]bool, sync bool) e
 		}
 		made[dir] = true
 	}
-	p.mode = filemode.Regular
-	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
+	if _, err := os.Lstat(abs); err == nil {
 		return s.writeWorktree(p, sync)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write %s: %w", p.rel, err)
 	}
+	p.mode = filemode.Regular
+	tmp := filepath.Join(dir, "."+filepath.Base(abs)+".tmp-bulk")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", p.rel, err)
 	}
 	fail := func(err error) error {
 		f.Close()
-		os.Remove(abs)
+		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", p.rel, err)
 	}
 	if _, err := f.Write(p.data); err != nil {
@@ -56,12 +60,17 @@ func (s *Store) writeWorktreeBulk(p *pending, made map[string]bool, sync bool) e
 			return fail(err)
 		}
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		return fail(err)
-	}
 	if err := f.Close(); err != nil {
-		os.Remove(abs)
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", p.rel, err)
+	}
+	if err := os.Rename(tmp, abs); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", p.rel, err)
+	}
+	// The stat after the rename: a rename changes the file's ctime.
+	fi, err := os.Lstat(abs)
+	if err != nil {
 		return fmt.Errorf("write %s: %w", p.rel, err)
 	}
 	p.stat = statOf(fi)
