@@ -155,8 +155,8 @@ func runImport(app *App, o *importOptions, kind string, args []string) (err erro
 		debug.SetMemoryLimit(200 << 20)
 	}
 	if o.MaxSize != "" {
-		if o.maxBytes, err = parseSize(o.MaxSize); err != nil {
-			return usageErrorf("--max-size %q: %v", o.MaxSize, err)
+		if o.maxBytes, err = ticket.ParseSize(o.MaxSize); err != nil {
+			return usageErrorf("--max-size: %v", err)
 		}
 	}
 	qdir, err := cleanDeskDir(o.Quarantine)
@@ -602,26 +602,6 @@ func maildirDelivered(p string) time.Time {
 		return fi.ModTime().UTC()
 	}
 	return time.Time{}
-}
-
-// parseSize reads 10MB, 512KB, 1GB or a number of bytes (binary units).
-func parseSize(s string) (int64, error) {
-	v := strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		m      int64
-	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(v, u.suffix) {
-			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.m
-			break
-		}
-	}
-	n, err := strconv.ParseFloat(v, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("want a size such as 10MB, 512KB or 1GB")
-	}
-	return int64(n * float64(mult)), nil
 }
 
 // cleanDeskDir checks a desk-relative folder.
