@@ -106,10 +106,15 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 	var sink objectSink = ow
 	var pw *packWriter
 	order := writeOrder(ps)
+	// A bulk commit (CommitOptions.Bulk) is for callers that write thousands
+	// of files at once and keep their own record to redo a run after a crash
+	// (the mail import's journal): the work-tree files are not synced one by
+	// one but the file system once, and the objects go into one packfile
+	// instead of one loose file each. Every file still goes through a
+	// temporary name and a rename, so a crash never leaves half a file.
 	if opt.Bulk {
-		made := map[string]bool{}
 		for _, i := range order {
-			if err := s.writeWorktreeBulk(&ps[i], made, !haveSyncFS); err != nil {
+			if err := s.writeWorktree(&ps[i], !haveSyncFS); err != nil {
 				return "", err
 			}
 		}
