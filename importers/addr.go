@@ -2,7 +2,6 @@ package importers
 
 import (
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func (p *parser) readHeader(h header) {
 	m.Loop = h.has(LoopHeader)
 }
 
-var idRe = regexp.MustCompile(`<([^<>\s]+)>`)
+var idRe = lazyRegexp(`<([^<>\s]+)>`)
 
 // firstID returns the first message id of a header value, without brackets;
 // an unbracketed single token is accepted too.
@@ -78,7 +77,7 @@ func firstID(v string) string {
 func msgIDs(v string) []string {
 	v = strings.ToValidUTF8(v, "")
 	var out []string
-	for _, mm := range idRe.FindAllStringSubmatch(v, -1) {
+	for _, mm := range idRe().FindAllStringSubmatch(v, -1) {
 		out = appendUnique(out, cleanID(mm[1]))
 	}
 	if len(out) > 0 {
@@ -132,8 +131,8 @@ func (p *parser) addresses(h header, name string) []Address {
 }
 
 var (
-	angleAddrRe = regexp.MustCompile(`<\s*([^<>\s]+@[^<>\s]+)\s*>`)
-	bareAddrRe  = regexp.MustCompile(`[^\s<>()",;:\[\]]+@[^\s<>()",;:\[\]]+`)
+	angleAddrRe = lazyRegexp(`<\s*([^<>\s]+@[^<>\s]+)\s*>`)
+	bareAddrRe  = lazyRegexp(`[^\s<>()",;:\[\]]+@[^\s<>()",;:\[\]]+`)
 )
 
 // parseAddressList parses an address header with net/mail (the parser
@@ -172,10 +171,10 @@ func (p *parser) parseAddressList(v string) []Address {
 			continue
 		}
 		a := Address{Raw: sanitizeLine(decodeWords(piece, nil), 1000)}
-		if mm := angleAddrRe.FindStringSubmatchIndex(piece); mm != nil {
+		if mm := angleAddrRe().FindStringSubmatchIndex(piece); mm != nil {
 			a.Email = piece[mm[2]:mm[3]]
 			a.Name = cleanName(decodeWords(piece[:mm[0]], nil))
-		} else if mm := bareAddrRe.FindStringIndex(piece); mm != nil {
+		} else if mm := bareAddrRe().FindStringIndex(piece); mm != nil {
 			a.Email = piece[mm[0]:mm[1]]
 			a.Name = cleanName(decodeWords(strings.TrimSpace(piece[:mm[0]]+" "+piece[mm[1]:]), nil))
 		}
@@ -252,11 +251,11 @@ var dateLayouts = []string{
 	"2 Jan 2006",
 }
 
-var dateCommentRe = regexp.MustCompile(`\([^)]*\)`)
+var dateCommentRe = lazyRegexp(`\([^)]*\)`)
 
 // parseDateLenient tries the date shapes that net/mail refuses.
 func parseDateLenient(v string) time.Time {
-	v = dateCommentRe.ReplaceAllString(v, " ")
+	v = dateCommentRe().ReplaceAllString(v, " ")
 	v = strings.Join(strings.Fields(strings.ReplaceAll(v, ",", ", ")), " ")
 	v = strings.ReplaceAll(v, " ,", ",")
 	v = strings.ReplaceAll(v, ",,", ",")

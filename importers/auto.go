@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -53,12 +52,12 @@ func autoSubmitted(v string) bool {
 	return v != "" && v != "no"
 }
 
-var bodyMsgIDRe = regexp.MustCompile(`(?im)^\s*>?\s*message-id:\s*<([^<>\s]+)>`)
+var bodyMsgIDRe = lazyRegexp(`(?im)^\s*>?\s*message-id:\s*<([^<>\s]+)>`)
 
 // bouncedFromText finds the original Message-ID in a bounce whose report
 // came as plain text.
 func bouncedFromText(s string) string {
-	if m := bodyMsgIDRe.FindStringSubmatch(s); m != nil {
+	if m := bodyMsgIDRe().FindStringSubmatch(s); m != nil {
 		return cleanID(m[1])
 	}
 	return ""

@@ -3,7 +3,6 @@ package importers
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
@@ -321,7 +320,7 @@ func quotedPrintable(b []byte) (out []byte, clean bool) {
 	return out, clean
 }
 
-var metaCharsetRe = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?([a-z0-9_.:-]+)`)
+var metaCharsetRe = lazyRegexp(`(?i)<meta[^>]+charset\s*=\s*["']?([a-z0-9_.:-]+)`)
 
 // addText decodes a body text part and queues it for the message text.
 func (p *parser) addText(ct string, params map[string]string, data []byte) {
@@ -331,7 +330,7 @@ func (p *parser) addText(ct string, params map[string]string, data []byte) {
 		if len(head) > 4096 {
 			head = head[:4096]
 		}
-		if m := metaCharsetRe.FindSubmatch(head); m != nil {
+		if m := metaCharsetRe().FindSubmatch(head); m != nil {
 			cs = string(m[1])
 		}
 	}
@@ -352,23 +351,23 @@ func (p *parser) addText(ct string, params map[string]string, data []byte) {
 }
 
 var (
-	cellEndRe   = regexp.MustCompile(`(?i)</t[dh]\s*>`)
-	dropBlockRe = regexp.MustCompile(`(?is)<(script|style|head|title|noscript|template|iframe|object)\b.*?</(script|style|head|title|noscript|template|iframe|object)\s*>`)
-	htmlTagRe   = regexp.MustCompile(`(?s)<[^>]*>`)
+	cellEndRe   = lazyRegexp(`(?i)</t[dh]\s*>`)
+	dropBlockRe = lazyRegexp(`(?is)<(script|style|head|title|noscript|template|iframe|object)\b.*?</(script|style|head|title|noscript|template|iframe|object)\s*>`)
+	htmlTagRe   = lazyRegexp(`(?s)<[^>]*>`)
 )
 
 // htmlToMarkdown renders HTML mail as readable Markdown. Scripts, styles
 // and the head never reach the text.
 func htmlToMarkdown(s string) string {
-	s = dropBlockRe.ReplaceAllString(s, "")
+	s = dropBlockRe().ReplaceAllString(s, "")
 	// Tables in mail are mostly layout: keep cells apart and rows as blocks
 	// of their own instead of building Markdown tables.
-	s = cellEndRe.ReplaceAllString(s, " $0")
+	s = cellEndRe().ReplaceAllString(s, " $0")
 	conv := converter.NewConverter(converter.WithPlugins(base.NewBasePlugin(), commonmark.NewCommonmarkPlugin()))
 	conv.Register.TagType("tr", converter.TagTypeBlock, converter.PriorityEarly)
 	md, err := conv.ConvertString(s)
 	if err != nil {
-		md = htmlTagRe.ReplaceAllString(s, " ")
+		md = htmlTagRe().ReplaceAllString(s, " ")
 	}
 	return md
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 )
 
@@ -166,7 +165,7 @@ func isFromLine(l []byte) bool {
 // strictFromRe is the From_ line every writer produces: sender, then an
 // asctime date. Only such a line splits messages without a blank line
 // before it, as some exporters write them.
-var strictFromRe = regexp.MustCompile(`^From \S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d{2}(:\d{2})? +(\S+ +)?\d{4}\b`)
+var strictFromRe = lazyRegexp(`^From \S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d{2}(:\d{2})? +(\S+ +)?\d{4}\b`)
 
 func readMbox(r io.Reader, format MboxFormat, fn func([]byte, int, int64) error, st *mboxStats) error {
 	return readMboxLimit(r, format, 0, func(raw []byte, n int, off int64, _ error) error { return fn(raw, n, off) }, st)
@@ -247,7 +246,7 @@ func readMboxLimit(r io.Reader, format MboxFormat, limit int64, fn func([]byte, 
 		}
 		content := trimEOL(line)
 		size := int64(len(line)) + lr.cut
-		if prevBlank && isFromLine(content) || !inHeader && bytes.HasPrefix(content, []byte("From ")) && strictFromRe.Match(content) {
+		if prevBlank && isFromLine(content) || !inHeader && bytes.HasPrefix(content, []byte("From ")) && strictFromRe().Match(content) {
 			if err := emit(); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package importers
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -41,15 +42,23 @@ func cleanText(s string, maxLine int) string {
 	return strings.Trim(s, "\n")
 }
 
+// lazyRegexp compiles an expression the first time it is used rather than
+// when the program starts: every command links this package, few of them
+// read mail, and compiling these expressions costs more than the rest of
+// a short command's start.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 var (
 	// "On Mon, 2 Mar 2026 at 10:00, Ann <ann@example.com> wrote:" and its
 	// translations; Gmail may wrap it over two lines.
-	attributionRe = regexp.MustCompile(`(?i)^(on\s.{4,300}\swrote|am\s.{4,300}\sschrieb\s.{0,200}|le\s.{4,300}\sa\sécrit|el\s.{4,300}\sescribió|op\s.{4,300}\sschreef\s.{0,200}|il\s.{4,300}\sha\sscritto|em\s.{4,300}\sescreveu|den\s.{4,300}\sskrev\s.{0,200}|.{4,300}\s<[^>\s]+@[^>\s]+>\s(wrote|schrieb))\s?:$`)
+	attributionRe = lazyRegexp(`(?i)^(on\s.{4,300}\swrote|am\s.{4,300}\sschrieb\s.{0,200}|le\s.{4,300}\sa\sécrit|el\s.{4,300}\sescribió|op\s.{4,300}\sschreef\s.{0,200}|il\s.{4,300}\sha\sscritto|em\s.{4,300}\sescreveu|den\s.{4,300}\sskrev\s.{0,200}|.{4,300}\s<[^>\s]+@[^>\s]+>\s(wrote|schrieb))\s?:$`)
 	// Outlook and friends: "-----Original Message-----" in several languages.
-	originalRe   = regexp.MustCompile(`(?i)^\s*-{3,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|original meddelande|alkuperäinen viesti|forwarded message|weitergeleitete nachricht)\s*-{3,}\s*$`)
-	outlookSepRe = regexp.MustCompile(`^_{20,}\s*$`)
-	headerLineRe = regexp.MustCompile(`(?i)^\*{0,2}(from|von|de|van|från|da|от)\s?:`)
-	sentLineRe   = regexp.MustCompile(`(?i)^\*{0,2}(sent|date|gesendet|datum|envoyé|enviado|data|verzonden|skickat|отправлено)\s?:`)
+	originalRe   = lazyRegexp(`(?i)^\s*-{3,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|original meddelande|alkuperäinen viesti|forwarded message|weitergeleitete nachricht)\s*-{3,}\s*$`)
+	outlookSepRe = lazyRegexp(`^_{20,}\s*$`)
+	headerLineRe = lazyRegexp(`(?i)^\*{0,2}(from|von|de|van|från|da|от)\s?:`)
+	sentLineRe   = lazyRegexp(`(?i)^\*{0,2}(sent|date|gesendet|datum|envoyé|enviado|data|verzonden|skickat|отправлено)\s?:`)
 )
 
 // splitQuoted splits the reply from the quoted history below it. The
@@ -66,27 +75,27 @@ func splitQuoted(s string) (text, quoted string) {
 		if t == "" || strings.HasPrefix(t, ">") {
 			continue
 		}
-		if hasAttributionWord(t) && attributionRe.MatchString(t) {
+		if hasAttributionWord(t) && attributionRe().MatchString(t) {
 			cut = i
 			break
 		}
 		if i+1 < len(lines) && len(t) > 3 {
 			next := strings.TrimSpace(lines[i+1])
-			if hasAttributionWord(next) && attributionRe.MatchString(t+" "+next) && nextQuoted(lines, i+2) {
+			if hasAttributionWord(next) && attributionRe().MatchString(t+" "+next) && nextQuoted(lines, i+2) {
 				cut = i
 				break
 			}
 		}
-		if originalRe.MatchString(t) {
+		if originalRe().MatchString(t) {
 			cut = i
 			break
 		}
-		if outlookSepRe.MatchString(t) && i+1 < len(lines) && headerLineRe.MatchString(strings.TrimSpace(lines[i+1])) {
+		if outlookSepRe().MatchString(t) && i+1 < len(lines) && headerLineRe().MatchString(strings.TrimSpace(lines[i+1])) {
 			cut = i
 			break
 		}
 		// Outlook without a separator: a "From:" line, then "Sent:".
-		if i > 0 && i+1 < len(lines) && headerLineRe.MatchString(t) && sentLineRe.MatchString(strings.TrimSpace(lines[i+1])) {
+		if i > 0 && i+1 < len(lines) && headerLineRe().MatchString(t) && sentLineRe().MatchString(strings.TrimSpace(lines[i+1])) {
 			cut = i
 			if j := prevNonBlank(lines, i); j >= 0 && isRule(strings.TrimSpace(lines[j])) {
 				cut = j
