@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-message/mail"
@@ -174,23 +175,26 @@ func contentType(a Attachment) string {
 	return t
 }
 
+// Both are built on first use: only commands that send mail need them.
 var (
 	// Hard wraps: a line break in a mail is meant, as in a signature.
-	markdown = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table),
-		goldmark.WithRendererOptions(html.WithHardWraps()))
+	markdown = sync.OnceValue(func() goldmark.Markdown {
+		return goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table),
+			goldmark.WithRendererOptions(html.WithHardWraps()))
+	})
 	// The policy allows what replies need (paragraphs, lists, links,
 	// emphasis, code, tables) and strips everything that runs or tracks.
-	htmlPolicy = bluemonday.UGCPolicy()
+	htmlPolicy = sync.OnceValue(bluemonday.UGCPolicy)
 )
 
 // renderHTML turns the Markdown of a reply into a small, safe HTML document.
 // Raw HTML in the text is escaped by goldmark and sanitised again.
 func renderHTML(md string) (string, error) {
 	var b bytes.Buffer
-	if err := markdown.Convert([]byte(md), &b); err != nil {
+	if err := markdown().Convert([]byte(md), &b); err != nil {
 		return "", fmt.Errorf("rendering the reply as HTML: %w", err)
 	}
-	body := htmlPolicy.SanitizeBytes(b.Bytes())
+	body := htmlPolicy().SanitizeBytes(b.Bytes())
 	return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n<body>\n" + string(body) + "</body></html>\n", nil
 }
 

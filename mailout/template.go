@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/ticketdesk/ticket/gitstore"
@@ -42,11 +43,17 @@ type Template struct {
 // TemplatePath is the desk file of the template name.
 func TemplatePath(name string) string { return TemplatesDir + "/" + name + ".md" }
 
-var templateName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+// lazyRegexp compiles an expression the first time it is used rather than
+// when the program starts, which every command would pay for.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
+var templateName = lazyRegexp(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // CheckTemplateName rejects names that are not one lower-case word.
 func CheckTemplateName(name string) error {
-	if !templateName.MatchString(name) {
+	if !templateName().MatchString(name) {
 		return fmt.Errorf("template name %q: use lower-case letters, digits, - and _, such as refund-policy", name)
 	}
 	return nil
@@ -359,28 +366,28 @@ func (t *Template) compile(part, src string, funcs template.FuncMap) (*template.
 	return tp, nil
 }
 
-var bodyPos = regexp.MustCompile(`(body:|line )(\d+)`)
+var bodyPos = lazyRegexp(`(body:|line )(\d+)`)
 
 // fileLines turns body line numbers in msg into lines of the file.
 func (t *Template) fileLines(msg string) string {
-	return bodyPos.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := bodyPos.FindStringSubmatch(m)
+	return bodyPos().ReplaceAllStringFunc(msg, func(m string) string {
+		sub := bodyPos().FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sub[2])
 		return fmt.Sprintf("line %d", n+t.bodyLine-1)
 	})
 }
 
 var (
-	execPos     = regexp.MustCompile(`^template: (\w+):(\d+):(\d+): executing "\w+" at <([^>]*)>: (.*)$`)
-	noMapEntry  = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
-	noField     = regexp.MustCompile(`^can't evaluate field (\w+) in type (.*)$`)
-	errCallPref = regexp.MustCompile(`^error calling (\w+): (.*)$`)
+	execPos     = lazyRegexp(`^template: (\w+):(\d+):(\d+): executing "\w+" at <([^>]*)>: (.*)$`)
+	noMapEntry  = lazyRegexp(`^map has no entry for key "(.*)"$`)
+	noField     = lazyRegexp(`^can't evaluate field (\w+) in type (.*)$`)
+	errCallPref = lazyRegexp(`^error calling (\w+): (.*)$`)
 )
 
 // explainExec turns a text/template execution error into words: which line
 // names what, and what to do about it.
 func explainExec(err error, ticketID string) string {
-	m := execPos.FindStringSubmatch(err.Error())
+	m := execPos().FindStringSubmatch(err.Error())
 	if m == nil {
 		return strings.TrimPrefix(err.Error(), "template: ")
 	}
@@ -390,14 +397,14 @@ func explainExec(err error, ticketID string) string {
 		where = "subject"
 	}
 	switch {
-	case noMapEntry.MatchString(msg) && strings.HasPrefix(at, ".Ticket.Fields."):
-		k := noMapEntry.FindStringSubmatch(msg)[1]
+	case noMapEntry().MatchString(msg) && strings.HasPrefix(at, ".Ticket.Fields."):
+		k := noMapEntry().FindStringSubmatch(msg)[1]
 		msg = fmt.Sprintf("ticket %s has no field %q; set it with `ticket set %s %s=VALUE`", ticketID, k, ticketID, k)
-	case noField.MatchString(msg):
-		f := noField.FindStringSubmatch(msg)
+	case noField().MatchString(msg):
+		f := noField().FindStringSubmatch(msg)
 		msg = fmt.Sprintf("%s: there is no variable %s here; see docs/replies.md for the variables", at, f[1])
-	case errCallPref.MatchString(msg):
-		msg = errCallPref.FindStringSubmatch(msg)[2]
+	case errCallPref().MatchString(msg):
+		msg = errCallPref().FindStringSubmatch(msg)[2]
 	default:
 		msg = at + ": " + msg
 	}
@@ -414,7 +421,7 @@ func articleURL(cfg *ticket.Config, slug, lang string) (string, error) {
 	return u, nil
 }
 
-var fieldRef = regexp.MustCompile(`\.Ticket\.Fields\.([A-Za-z0-9_]+)`)
+var fieldRef = lazyRegexp(`\.Ticket\.Fields\.([A-Za-z0-9_]+)`)
 
 // Check renders the template against a sample ticket that has every field
 // the template names, so a misspelt variable or function is found before
@@ -422,7 +429,7 @@ var fieldRef = regexp.MustCompile(`\.Ticket\.Fields\.([A-Za-z0-9_]+)`)
 func (t *Template) Check(cfg *ticket.Config) error {
 	sample := &ticket.Ticket{ID: "7kq2m9", Title: "Sample ticket", Status: ticket.StatusOpen, Priority: ticket.PriorityNormal,
 		Channel: "email", Customer: "Jane Doe <jane@example.com>", Fields: map[string]string{}}
-	for _, m := range fieldRef.FindAllStringSubmatch(t.Body+"\n"+t.Subject, -1) {
+	for _, m := range fieldRef().FindAllStringSubmatch(t.Body+"\n"+t.Subject, -1) {
 		sample.Fields[m[1]] = "sample"
 	}
 	c := *cfg
