@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -75,9 +74,9 @@ type frontMatter struct {
 }
 
 var (
-	slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	langRE = regexp.MustCompile(`^[a-z]{2,3}(-[a-zA-Z0-9]{2,8})?$`)
-	lineRE = regexp.MustCompile(`line (\d+)`)
+	slugRE = lazyRegexp(`^[a-z0-9][a-z0-9-]*$`)
+	langRE = lazyRegexp(`^[a-z]{2,3}(-[a-zA-Z0-9]{2,8})?$`)
+	lineRE = lazyRegexp(`line (\d+)`)
 )
 
 // ParseArticle reads an article file. Errors name the file and line and say
@@ -149,9 +148,9 @@ func parseArticle(file string, data []byte, owned bool) (*Article, error) {
 	switch {
 	case a.Title == "":
 		return nil, fmt.Errorf("%s:%d: the article has no title; add title: to the front matter", file, line("title"))
-	case !slugRE.MatchString(a.Slug):
+	case !slugRE().MatchString(a.Slug):
 		return nil, fmt.Errorf("%s:%d: slug %q may hold only lower-case letters, digits and dashes; rename the file or set slug:", file, line("slug"), a.Slug)
-	case !langRE.MatchString(a.Language):
+	case !langRE().MatchString(a.Language):
 		return nil, fmt.Errorf("%s:%d: language %q is not a language code such as en or pt-BR", file, line("language"), a.Language)
 	case a.Status != StatusDraft && a.Status != StatusPublished:
 		return nil, fmt.Errorf("%s:%d: status %q: want draft or published", file, line("status"), a.Status)
@@ -172,10 +171,10 @@ func yamlMessage(err error) string {
 		return "1: empty front matter; add title, status and visibility"
 	}
 	n := 1
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
+	if m := lineRE().FindStringSubmatch(msg); m != nil {
 		fmt.Sscan(m[1], &n)
 		n++
-		msg = lineRE.ReplaceAllString(msg, "")
+		msg = lineRE().ReplaceAllString(msg, "")
 		msg = strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(msg), "unmarshal errors:")), ":")
 	}
 	return fmt.Sprintf("%d: %s; fix the front matter", n, strings.TrimSpace(msg))
@@ -194,7 +193,7 @@ func keyLine(fm, key string) int {
 // splitName reads slug and language from kb/SLUG.md or kb/SLUG.LANG.md.
 func splitName(file string) (slug, lang string) {
 	base := strings.TrimSuffix(path.Base(file), ".md")
-	if i := strings.LastIndexByte(base, '.'); i > 0 && langRE.MatchString(base[i+1:]) {
+	if i := strings.LastIndexByte(base, '.'); i > 0 && langRE().MatchString(base[i+1:]) {
 		return base[:i], base[i+1:]
 	}
 	return base, ""

@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -68,9 +69,16 @@ func newMarkdown() goldmark.Markdown {
 	)
 }
 
+// lazyRegexp compiles an expression the first time it is used rather than
+// when the program starts: every command links this package, few of them
+// build or check the knowledge base.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 var (
-	classRE = regexp.MustCompile(`^[a-zA-Z0-9 _-]+$`)
-	idRE    = regexp.MustCompile(`^[\p{L}\p{N}_-]+$`)
+	classRE = lazyRegexp(`^[a-zA-Z0-9 _-]+$`)
+	idRE    = lazyRegexp(`^[\p{L}\p{N}_-]+$`)
 )
 
 // newPolicy allows what Markdown produces and nothing that runs: no
@@ -78,8 +86,8 @@ var (
 // links.
 func newPolicy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
-	p.AllowAttrs("class").Matching(classRE).OnElements("code", "pre", "span", "div", "table")
-	p.AllowAttrs("id").Matching(idRE).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+	p.AllowAttrs("class").Matching(classRE()).OnElements("code", "pre", "span", "div", "table")
+	p.AllowAttrs("id").Matching(idRE()).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
 	p.AllowAttrs("type", "checked", "disabled").OnElements("input")
 	p.AllowElements("input")
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")

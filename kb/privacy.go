@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -13,10 +12,10 @@ import (
 )
 
 var (
-	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+	emailRE = lazyRegexp(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 	// phoneRE finds things written like phone numbers: an optional +, then
 	// digits with spaces, dots, dashes, slashes or brackets between them.
-	phoneRE = regexp.MustCompile(`\+?\(?\d[\d ().\-/]{5,}\d`)
+	phoneRE = lazyRegexp(`\+?\(?\d[\d ().\-/]{5,}\d`)
 )
 
 // Customers are the contact details of every customer of a desk: the email
@@ -65,14 +64,14 @@ func CustomersOf(cfg *ticket.Config, ts []*ticket.Ticket) *Customers {
 	}
 	for _, t := range ts {
 		add := func(s string) {
-			for _, e := range emailRE.FindAllString(s, -1) {
+			for _, e := range emailRE().FindAllString(s, -1) {
 				if e = strings.ToLower(e); !ours[e] {
 					if _, ok := c.emails[e]; !ok {
 						c.emails[e] = t.ID
 					}
 				}
 			}
-			for _, p := range phoneRE.FindAllString(s, -1) {
+			for _, p := range phoneRE().FindAllString(s, -1) {
 				if k := phoneKey(p); k != "" {
 					if _, ok := c.phones[k]; !ok {
 						c.phones[k] = t.ID
@@ -122,13 +121,13 @@ func (c *Customers) Check(arts []*Article, rel func(string) string) error {
 	for _, a := range arts {
 		raw := string(a.Raw)
 		lineOf := func(off int) int { return 1 + strings.Count(raw[:off], "\n") }
-		for _, m := range emailRE.FindAllStringIndex(raw, -1) {
+		for _, m := range emailRE().FindAllStringIndex(raw, -1) {
 			e := raw[m[0]:m[1]]
 			if id, ok := c.emails[strings.ToLower(e)]; ok {
 				errs = append(errs, fmt.Errorf("%s:%d: %s is the email address of a customer (ticket %s)", rel(a.Path), lineOf(m[0]), e, id))
 			}
 		}
-		for _, m := range phoneRE.FindAllStringIndex(raw, -1) {
+		for _, m := range phoneRE().FindAllStringIndex(raw, -1) {
 			p := raw[m[0]:m[1]]
 			if id, ok := c.phones[phoneKey(p)]; ok {
 				errs = append(errs, fmt.Errorf("%s:%d: %s is the phone number of a customer (ticket %s)", rel(a.Path), lineOf(m[0]), strings.TrimSpace(p), id))

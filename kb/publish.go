@@ -54,11 +54,11 @@ func FromTicket(cfg *ticket.Config, t *ticket.Ticket, o PublishOptions) (*Articl
 	if slug == "" {
 		slug = "answer-" + t.ID
 	}
-	if !slugRE.MatchString(slug) {
+	if !slugRE().MatchString(slug) {
 		return nil, fmt.Errorf("slug %q may hold only lower-case letters, digits and dashes", slug)
 	}
 	lang := t.Language
-	if !langRE.MatchString(lang) {
+	if !langRE().MatchString(lang) {
 		lang = DefaultLanguage
 	}
 	body := "## Question\n\n" + strings.Join(question, "\n\n") + "\n\n## Answer\n\n" + strings.Join(answer, "\n\n") + "\n"
@@ -91,9 +91,9 @@ func stripQuoted(s string) string {
 }
 
 var (
-	orderRE = regexp.MustCompile(`(?i)\b(order|invoice|tracking|parcel|account|customer|bestellung|rechnung|auftrag|kunden)(\s*(no\.?|nr\.?|number|nummer|id|#))?\s*[:#]?\s*#?[A-Z0-9][A-Z0-9\-]*\d[A-Z0-9\-]*`)
-	hashRE  = regexp.MustCompile(`#\d{3,}\b`)
-	longRE  = regexp.MustCompile(`\b[A-Z]{0,4}-?\d{5,}\b`)
+	orderRE = lazyRegexp(`(?i)\b(order|invoice|tracking|parcel|account|customer|bestellung|rechnung|auftrag|kunden)(\s*(no\.?|nr\.?|number|nummer|id|#))?\s*[:#]?\s*#?[A-Z0-9][A-Z0-9\-]*\d[A-Z0-9\-]*`)
+	hashRE  = lazyRegexp(`#\d{3,}\b`)
+	longRE  = lazyRegexp(`\b[A-Z]{0,4}-?\d{5,}\b`)
 )
 
 // redactor replaces one ticket's personal data.
@@ -154,25 +154,25 @@ var commonWords = map[string]bool{
 }
 
 func (r *redactor) text(s string) string {
-	s = emailRE.ReplaceAllString(s, "[email address]")
+	s = emailRE().ReplaceAllString(s, "[email address]")
 	for _, v := range r.literals {
 		s = replaceFold(s, v, "[redacted]")
 	}
-	s = phoneRE.ReplaceAllStringFunc(s, func(m string) string {
+	s = phoneRE().ReplaceAllStringFunc(s, func(m string) string {
 		if phoneKey(m) == "" {
 			return m
 		}
 		return "[phone number]"
 	})
-	s = orderRE.ReplaceAllStringFunc(s, func(m string) string {
+	s = orderRE().ReplaceAllStringFunc(s, func(m string) string {
 		word := m
 		if i := strings.IndexFunc(m, func(r rune) bool { return !unicode.IsLetter(r) }); i > 0 {
 			word = m[:i]
 		}
 		return word + " [number]"
 	})
-	s = hashRE.ReplaceAllString(s, "[number]")
-	s = longRE.ReplaceAllString(s, "[number]")
+	s = hashRE().ReplaceAllString(s, "[number]")
+	s = longRE().ReplaceAllString(s, "[number]")
 	for _, re := range r.names {
 		for re.MatchString(s) {
 			s = re.ReplaceAllString(s, "${1}[name]${2}")

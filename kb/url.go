@@ -16,13 +16,13 @@ func ArticleURL(cfg *ticket.Config, slug, lang string) (string, error) {
 	if cfg == nil || cfg.KB.BaseURL == "" {
 		return "", errors.New("kb: base_url is not set; add it to .ticket/config.yaml to link articles")
 	}
-	if !slugRE.MatchString(slug) {
+	if !slugRE().MatchString(slug) {
 		return "", fmt.Errorf("%q is not an article slug (lower-case letters, digits and dashes)", slug)
 	}
 	if lang == "" {
 		lang = DefaultLanguage
 	}
-	if !langRE.MatchString(lang) {
+	if !langRE().MatchString(lang) {
 		return "", fmt.Errorf("%q is not a language code such as en or pt-BR", lang)
 	}
 	u, err := url.Parse(cfg.KB.BaseURL)
