@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // htmlChart is one inline chart of the page.
@@ -39,7 +40,11 @@ type htmlPage struct {
 	Defs          []definition
 }
 
-var svgProlog = regexp.MustCompile(`(?s)^<\?xml[^>]*>\s*(<!--.*?-->\s*)?`)
+// The prolog expression and the page template are built on first use:
+// every command links this package, only reports need them.
+var svgProlog = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?s)^<\?xml[^>]*>\s*(<!--.*?-->\s*)?`)
+})
 
 // WriteHTML writes a self-contained page: the tables of the text report and
 // the charts as inline SVG, with no external assets.
@@ -88,25 +93,28 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		svg = svgProlog.ReplaceAll(svg, nil)
+		svg = svgProlog().ReplaceAll(svg, nil)
 		label := template.HTMLEscapeString(c.p.Title.Text)
 		svg = bytes.Replace(svg, []byte("<svg "), []byte(`<svg role="img" aria-label="`+label+`" `), 1)
 		// The SVG is generated here and its text escaped by the renderer.
 		pg.Charts = append(pg.Charts, htmlChart{ID: c.id, Title: c.title, SVG: template.HTML(svg)})
 	}
 	var b bytes.Buffer
-	if err := pageTemplate.Execute(&b, pg); err != nil {
+	if err := pageTemplate().Execute(&b, pg); err != nil {
 		return err
 	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
-var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"dur":        func(d Durations) string { m, _, _ := durs(d); return m },
-	"pct":        pct,
-	"compliance": func(s SLATarget) string { return pct(s.Compliance()) },
-}).Parse(`<!doctype html>
+var pageTemplate = sync.OnceValue(parsePageTemplate)
+
+func parsePageTemplate() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"dur":        func(d Durations) string { m, _, _ := durs(d); return m },
+		"pct":        pct,
+		"compliance": func(s SLATarget) string { return pct(s.Compliance()) },
+	}).Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -210,3 +218,4 @@ dd { margin: 0; color: #57606a; }
 </body>
 </html>
 `))
+}
