@@ -9,7 +9,6 @@ import (
 	"maps"
 	"net/url"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -657,8 +656,8 @@ func orTop(key string) string {
 }
 
 var (
-	unknownField = regexp.MustCompile(`^field (.*) not found in type ticket\.(\w+)$`)
-	badValue     = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+	unknownField = lazyRegexp(`^field (.*) not found in type ticket\.(\w+)$`)
+	badValue     = lazyRegexp("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
 )
 
 // configType is the config section type yaml.v3 names in an error.
@@ -684,12 +683,12 @@ func configError(path string, err error) error {
 		if _, e := fmt.Sscanf(l, "line %d:", &n); e == nil {
 			pe.Line, pe.Msg = n, strings.TrimSpace(l[strings.Index(l, ":")+1:])
 		}
-		if m := unknownField.FindStringSubmatch(pe.Msg); m != nil {
+		if m := unknownField().FindStringSubmatch(pe.Msg); m != nil {
 			pe.Msg = fmt.Sprintf("unknown key %q", m[1])
 			if t := configType(m[2]); t != nil {
 				pe.Msg += " (known keys: " + strings.Join(yamlKeys(t), ", ") + ")"
 			}
-		} else if m := badValue.FindStringSubmatch(pe.Msg); m != nil {
+		} else if m := badValue().FindStringSubmatch(pe.Msg); m != nil {
 			pe.Msg = fmt.Sprintf("%q is not %s", m[2], wantKind(m[3]))
 		}
 		errs = append(errs, pe)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -84,11 +85,17 @@ func hasTeams(cfg *Config) bool {
 	return false
 }
 
-var entryErrRe = regexp.MustCompile(`^entry (\d+):`)
+// lazyRegexp compiles an expression the first time it is used rather than
+// when the program starts, which every command would pay for.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
+var entryErrRe = lazyRegexp(`^entry (\d+):`)
 
 // validateLine finds the line a Validate message is about.
 func validateLine(raw []byte, msg string) int {
-	if m := entryErrRe.FindStringSubmatch(msg); m != nil {
+	if m := entryErrRe().FindStringSubmatch(msg); m != nil {
 		var n int
 		fmt.Sscan(m[1], &n)
 		return EntryLine(raw, n-1)
@@ -172,19 +179,21 @@ type credentialPattern struct {
 	value   func(string) bool
 }
 
-var credentialPatterns = []credentialPattern{
-	{regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`), "a private key", []string{"PRIVATE KEY-----"}, false, nil},
-	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key id", []string{"AKIA", "ASIA"}, false, nil},
-	{regexp.MustCompile(`\bxox[bpoasr]-[0-9A-Za-z-]{10,}`), "a Slack token", []string{"xox"}, false, nil},
-	{regexp.MustCompile(`https://hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{16,}`), "a Slack webhook", []string{"hooks.slack.com"}, false, nil},
-	{regexp.MustCompile(`\bgh[pousr]_[0-9A-Za-z]{36,}\b`), "a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, false, nil},
-	{regexp.MustCompile(`\bgithub_pat_[0-9A-Za-z_]{40,}`), "a GitHub token", []string{"github_pat_"}, false, nil},
-	{regexp.MustCompile(`\b[rs]k_live_[0-9A-Za-z]{20,}`), "a Stripe secret key", []string{"k_live_"}, false, nil},
-	{regexp.MustCompile(`(?i)\b(password|passwd|passphrase|pwd)\b["']?\s*[:=]\s*["']?([^\s"']{4,})`), "a password", []string{"passw", "passphrase", "pwd"}, true, secretValue},
-	{regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s/:@"'<>]+:([^\s/@"'<>]+)@[a-z0-9.\[-]`), "a URL with a password in it", []string{"://"}, false, secretValue},
-	{regexp.MustCompile(`(?i)(token|secret|api[_-]?key|access[_-]?key)["']?\s*[:=]\s*["']?([0-9a-f]{32,}|[A-Za-z0-9+/_-]{24,}={0,2})`), "a secret token or API key",
-		[]string{"token", "secret", "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey"}, true, nil},
-}
+var credentialPatterns = sync.OnceValue(func() []credentialPattern {
+	return []credentialPattern{
+		{regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`), "a private key", []string{"PRIVATE KEY-----"}, false, nil},
+		{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key id", []string{"AKIA", "ASIA"}, false, nil},
+		{regexp.MustCompile(`\bxox[bpoasr]-[0-9A-Za-z-]{10,}`), "a Slack token", []string{"xox"}, false, nil},
+		{regexp.MustCompile(`https://hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{16,}`), "a Slack webhook", []string{"hooks.slack.com"}, false, nil},
+		{regexp.MustCompile(`\bgh[pousr]_[0-9A-Za-z]{36,}\b`), "a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, false, nil},
+		{regexp.MustCompile(`\bgithub_pat_[0-9A-Za-z_]{40,}`), "a GitHub token", []string{"github_pat_"}, false, nil},
+		{regexp.MustCompile(`\b[rs]k_live_[0-9A-Za-z]{20,}`), "a Stripe secret key", []string{"k_live_"}, false, nil},
+		{regexp.MustCompile(`(?i)\b(password|passwd|passphrase|pwd)\b["']?\s*[:=]\s*["']?([^\s"']{4,})`), "a password", []string{"passw", "passphrase", "pwd"}, true, secretValue},
+		{regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s/:@"'<>]+:([^\s/@"'<>]+)@[a-z0-9.\[-]`), "a URL with a password in it", []string{"://"}, false, secretValue},
+		{regexp.MustCompile(`(?i)(token|secret|api[_-]?key|access[_-]?key)["']?\s*[:=]\s*["']?([0-9a-f]{32,}|[A-Za-z0-9+/_-]{24,}={0,2})`), "a secret token or API key",
+			[]string{"token", "secret", "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey"}, true, nil},
+	}
+})
 
 // secretValue tells a password from a word in a sentence ("Password:
 // please reset it") and from a mask ("********", "<password>", "xxx"): a
@@ -237,7 +246,7 @@ func containsAny(s string, needles []string) bool {
 func Credentials(text string) []LintProblem {
 	lower := strings.ToLower(text)
 	var active []credentialPattern
-	for _, p := range credentialPatterns {
+	for _, p := range credentialPatterns() {
 		in := text
 		if p.fold {
 			in = lower

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/mail"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -426,9 +425,9 @@ func (e *QueryError) Error() string {
 }
 
 var (
-	unexpectedToken = regexp.MustCompile(`^unexpected token \w+\((.*)\)$`)
-	unknownName     = regexp.MustCompile(`^unknown name (\S+)$`)
-	expectedBool    = regexp.MustCompile(`^expected bool, but got (\S+)$`)
+	unexpectedToken = lazyRegexp(`^unexpected token \w+\((.*)\)$`)
+	unknownName     = lazyRegexp(`^unknown name (\S+)$`)
+	expectedBool    = lazyRegexp(`^expected bool, but got (\S+)$`)
 )
 
 // queryError turns an error of the expression library into a QueryError
@@ -444,7 +443,7 @@ func queryError(src string, err error) error {
 		}
 	}
 	msg := qe.Msg
-	switch m := unexpectedToken.FindStringSubmatch(msg); {
+	switch m := unexpectedToken().FindStringSubmatch(msg); {
 	case msg == "unexpected token EOF":
 		qe.Msg = "unexpected end of expression"
 		qe.Hint = "something is missing at the end: a closing bracket or quote, or the right side of an operator"
@@ -459,7 +458,7 @@ func queryError(src string, err error) error {
 			qe.Hint = "check the operator or bracket here; see docs/query.md for the syntax"
 		}
 	}
-	if m := unknownName.FindStringSubmatch(msg); m != nil {
+	if m := unknownName().FindStringSubmatch(msg); m != nil {
 		qe.Msg = "unknown variable " + m[1]
 		if near := nearestVar(m[1]); near != "" {
 			qe.Hint = "did you mean " + near + "?"
@@ -467,7 +466,7 @@ func queryError(src string, err error) error {
 			qe.Hint = fmt.Sprintf("to compare with the text %s, quote it: %q; the variables are %s", m[1], m[1], strings.Join(QueryVariables(), ", "))
 		}
 	}
-	if m := expectedBool.FindStringSubmatch(msg); m != nil {
+	if m := expectedBool().FindStringSubmatch(msg); m != nil {
 		qe.Msg = "the expression gives a " + m[1] + ", not true or false"
 		qe.Hint = `write a condition, as in status == "open" or fields.order != ""`
 	}
