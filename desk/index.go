@@ -3,7 +3,8 @@ package desk
 import (
 	"fmt"
 	"os"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/ticketdesk/ticket/gitstore"
 	"github.com/ticketdesk/ticket/index"
@@ -58,7 +59,12 @@ func (d *Desk) loadIndexed(r gitstore.Reader, lazy bool) (res []index.Result, ok
 	if err != nil {
 		return nil, true, err
 	}
-	sort.Slice(res, func(i, j int) bool { return res[i].Path < res[j].Path })
+	// The work tree is listed in path order already; a ref's files are
+	// in git's order, which is the same for these names.
+	byPath := func(a, b index.Result) int { return strings.Compare(a.Path, b.Path) }
+	if !slices.IsSortedFunc(res, byPath) {
+		slices.SortFunc(res, byPath)
+	}
 	return res, true, nil
 }
 
@@ -99,7 +105,7 @@ func (d *Desk) LoadKeyed(r gitstore.Reader, warn func(error)) ([]Loadable, error
 			}
 			continue
 		}
-		out = append(out, Loadable{Path: res[i].Path, Key: res[i].Key, d: d, res: &res[i]})
+		out = append(out, Loadable{Path: res[i].Path, Key: res[i].Key(), d: d, res: &res[i]})
 	}
 	return out, nil
 }

@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -59,9 +59,6 @@ type Result struct {
 	Path   string
 	Ticket *ticket.Ticket
 	Err    error
-	// Key changes whenever the file's content does: the blob id at a
-	// ref, a checksum and size in the work tree.
-	Key string
 
 	from *indexFile // where a lazy result decodes from
 	rec  int
@@ -109,6 +106,23 @@ func (r *Result) HeadInto(t *ticket.Ticket) (ticket.Digest, error) {
 		return dg, errors.New(r.Path + ": " + d.err.Error() + "; run `ticket index --rebuild`")
 	}
 	return dg, nil
+}
+
+// Status reads only the ticket's status, so a listing can pass over the
+// tickets its filter leaves out without decoding them. ok is false when
+// the status cannot be read that way; HeadInto then tells why.
+func (r *Result) Status() (s ticket.Status, ok bool) {
+	if r.Ticket != nil {
+		return r.Ticket.Status, true
+	}
+	if r.Err != nil || r.from == nil {
+		return "", false
+	}
+	d := decoder{meta: r.from.records[r.rec].meta}
+	d.str() // id
+	d.str() // title
+	s = ticket.Status(d.str())
+	return s, d.err == nil
 }
 
 // Head returns the ticket's front matter, with Entries and Preamble left
@@ -244,8 +258,9 @@ func listWorktree(root string) ([]key, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var sc scratch
 			for i := range next {
-				parts[i], errs[i] = listShard(base, dirs[i])
+				parts[i], errs[i] = listShard(base, dirs[i], &sc)
 			}
 		}()
 	}
@@ -264,41 +279,6 @@ func listWorktree(root string) ([]key, error) {
 	out := make([]key, 0, n)
 	for i := range parts {
 		out = append(out, parts[i]...)
-	}
-	return out, nil
-}
-
-func listShard(base, shard string) ([]key, error) {
-	f, err := os.Open(filepath.Join(base, shard))
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	defer f.Close()
-	ents, err := f.ReadDir(-1)
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
-	out := make([]key, 0, len(ents))
-	for _, e := range ents {
-		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".md") {
-			continue
-		}
-		p := ticket.TicketsDir + "/" + shard + "/" + e.Name()
-		if ticket.IDFromPath(p) == "" {
-			continue
-		}
-		k := key{path: p}
-		ok, err := lstatAt(f, e.Name(), &k)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, k)
-		}
 	}
 	return out, nil
 }
@@ -326,28 +306,21 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 			size, ok := sizes[r.ref.seg]
 			return ok && r.ref.off+uint64(r.ref.n) <= uint64(size)
 		}
-		byKey := make(map[string]int, len(old.records))
-		for i := range old.records {
-			r := &old.records[i]
-			if kind == kindBlobs {
-				byKey[r.hash] = i
-			} else {
-				byKey[r.path] = i
-			}
-		}
 		// A file changed within the second the index was written may
 		// change again without its stat changing: check it again (git's
 		// "racy" entries).
 		racyFrom := old.modTime.Unix()
+		match := old.matcher(kind, keys)
 		for i, k := range keys {
 			hit[i] = -1
-			if kind == kindBlobs {
-				if j, ok := byKey[k.hash]; ok && usable(&old.records[j]) {
-					hit[i] = j
-				}
-			} else if j, ok := byKey[k.path]; ok {
-				r := &old.records[j]
-				if r.sameStat(k) && r.mtime/1e9 < racyFrom && usable(r) {
+			j := match(i)
+			if j < 0 {
+				dirty = true
+				continue
+			}
+			r := &old.records[j]
+			if kind == kindBlobs || (r.sameStat(k) && r.mtime/1e9 < racyFrom) {
+				if usable(r) {
 					hit[i] = j
 				}
 			}
@@ -386,25 +359,13 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 	}
 	fresh.reread = reread
 	st.Wrote = true
-	pos := make(map[string]int, len(fresh.records))
-	for i := range fresh.records {
-		r := &fresh.records[i]
-		if kind == kindBlobs {
-			pos[r.hash] = i
-		} else {
-			pos[r.path] = i
-		}
-	}
+	match := fresh.matcher(kind, keys)
 	for i, k := range keys {
 		hit[i] = -1
 		if out[i].Err != nil {
 			continue
 		}
-		id := k.path
-		if kind == kindBlobs {
-			id = k.hash
-		}
-		if j, ok := pos[id]; ok {
+		if j := match(i); j >= 0 {
 			hit[i] = j
 		} else {
 			out[i].Ticket, out[i].Err = reread(k.path)
@@ -418,7 +379,6 @@ func (ix *Index) decodeAll(f *indexFile, hit []int, out []Result) {
 	for i := range out {
 		if hit[i] >= 0 && out[i].Err == nil {
 			out[i].from, out[i].rec = f, hit[i]
-			out[i].Key = f.records[hit[i]].contentKey()
 		}
 	}
 	if ix.Lazy {
@@ -447,6 +407,46 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
+// matcher returns where the record of keys[i] is in f, or -1. A work-tree
+// index is written in the order of its listing, sorted by path, so the two
+// are walked side by side; an index of refs, or one in another order, is
+// looked up in a map.
+func (f *indexFile) matcher(kind uint32, keys []key) func(i int) int {
+	byPath := func(a, b record) int { return strings.Compare(a.path, b.path) }
+	if kind == kindWorktree && slices.IsSortedFunc(f.records, byPath) &&
+		slices.IsSortedFunc(keys, func(a, b key) int { return strings.Compare(a.path, b.path) }) {
+		j := 0
+		return func(i int) int {
+			p := keys[i].path
+			for j < len(f.records) && f.records[j].path < p {
+				j++
+			}
+			if j < len(f.records) && f.records[j].path == p {
+				return j
+			}
+			return -1
+		}
+	}
+	byKey := make(map[string]int, len(f.records))
+	for j := range f.records {
+		if kind == kindBlobs {
+			byKey[f.records[j].hash] = j
+		} else {
+			byKey[f.records[j].path] = j
+		}
+	}
+	return func(i int) int {
+		id := keys[i].path
+		if kind == kindBlobs {
+			id = keys[i].hash
+		}
+		if j, ok := byKey[id]; ok {
+			return j
+		}
+		return -1
+	}
+}
+
 // rewrite writes a new index holding the unchanged records and the files
 // parsed now, and opens it. Files that do not parse get their error in out
 // and are not stored, so they are reported again next time.
@@ -462,12 +462,22 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 			misses = append(misses, i)
 		}
 	}
-	// Workers read, parse and encode; the writer takes one record at a
-	// time under a lock, so no ticket outlives its turn.
+	// Workers read, parse and encode; the writer takes one conversation
+	// at a time under a lock, so no ticket outlives its turn. The heads
+	// wait in one buffer, so the records can be written in the order of
+	// keys: a work-tree index is then sorted by path, and the next load
+	// matches it against the listing without a map.
 	jobs := make(chan int, 64)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var werr error
+	type parsed struct {
+		from, to int
+		ref      blobRef
+		ok       bool
+	}
+	now := make([]parsed, len(keys))
+	var heads []byte
 	for range workers() {
 		wg.Add(1)
 		go func() {
@@ -498,7 +508,11 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 				e.ticket(t)
 				mu.Lock()
 				if werr == nil {
-					werr = w.add(keys[i], e.meta, e.body)
+					var ref blobRef
+					ref, werr = w.addBlob(e.body)
+					from := len(heads)
+					heads = append(heads, e.meta...)
+					now[i] = parsed{from: from, to: len(heads), ref: ref, ok: werr == nil}
 				}
 				mu.Unlock()
 			}
@@ -514,15 +528,21 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 	}
 	// The records kept: those still listed, and for refs those of other
 	// refs too, within reason, so switching between two branches does not
-	// rebuild each time.
+	// rebuild each time. j < 0 is a file parsed now (now[i]).
 	type kept struct {
-		k key
-		j int
+		k    key
+		j, i int
 	}
 	var keep []kept
 	stored := map[int]bool{}
 	for i, k := range keys {
-		if hit[i] < 0 || stored[hit[i]] {
+		if hit[i] < 0 {
+			if now[i].ok {
+				keep = append(keep, kept{k, -1, i})
+			}
+			continue
+		}
+		if stored[hit[i]] {
 			continue
 		}
 		stored[hit[i]] = true
@@ -530,26 +550,35 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 		if kind == kindWorktree {
 			rk = old.records[hit[i]].key
 		}
-		keep = append(keep, kept{rk, hit[i]})
+		keep = append(keep, kept{rk, hit[i], i})
 	}
 	if kind == kindBlobs && old != nil {
-		limit := 2*len(keys) + 1000 - int(w.count) - len(keep)
+		limit := 2*len(keys) + 1000 - len(keep)
 		for j := range old.records {
 			if limit <= 0 {
 				break
 			}
 			if !stored[j] {
-				keep = append(keep, kept{old.records[j].key, j})
+				keep = append(keep, kept{old.records[j].key, j, -1})
 				limit--
 			}
 		}
 	}
 	live := map[uint64]uint64{}
 	for _, kp := range keep {
-		live[old.records[kp.j].ref.seg] += uint64(old.records[kp.j].ref.n)
+		if kp.j >= 0 {
+			live[old.records[kp.j].ref.seg] += uint64(old.records[kp.j].ref.n)
+		}
 	}
 	compact := copyAll(file, live)
 	for _, kp := range keep {
+		if kp.j < 0 {
+			p := now[kp.i]
+			if err := w.addRecord(kp.k, heads[p.from:p.to], p.ref); err != nil {
+				return nil, len(misses), err
+			}
+			continue
+		}
 		r := &old.records[kp.j]
 		if !compact {
 			if err := w.addRecord(kp.k, r.meta, r.ref); err != nil {
@@ -585,7 +614,14 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 	return fresh, len(misses), nil
 }
 
-func (k *key) contentKey() string {
+// Key changes whenever the file's content does: the blob id at a ref, a
+// checksum and size in the work tree; empty for a file read without the
+// index. It is made on demand: a listing never needs it.
+func (r *Result) Key() string {
+	if r.from == nil {
+		return ""
+	}
+	k := &r.from.records[r.rec].key
 	if k.hash != "" {
 		return k.hash
 	}
