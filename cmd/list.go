@@ -156,13 +156,13 @@ func selectTickets(app *App, d *desk.Desk, o listOptions) ([]*desk.Loaded, error
 	}
 	// Front matter first: the conversations are read only for the
 	// tickets a query or an SLA state still has to look at.
-	all, err := d.LoadHeads(r, warn)
-	if err != nil {
-		return nil, err
-	}
 	now := app.Now()
 	head := *f
 	head.Query, head.SLAState = nil, ""
+	all, err := d.LoadHeadsWhere(r, warn, head.MatchStatus)
+	if err != nil {
+		return nil, err
+	}
 	var kept []*desk.Loaded
 	for _, l := range all {
 		if ok, _ := head.Match(l.Ticket, now); ok {

@@ -16,12 +16,35 @@ import (
 // them. Files that do not parse are reported to warn and skipped, as in
 // LoadAll.
 func (d *Desk) LoadHeads(r gitstore.Reader, warn func(error)) ([]*Loaded, error) {
+	return d.LoadHeadsWhere(r, warn, nil)
+}
+
+// LoadHeadsWhere is LoadHeads keeping only tickets whose status passes
+// keep (nil keeps all). Through the index the status is read before the
+// rest of the head, so a listing of the active tickets does not decode
+// the closed ones.
+func (d *Desk) LoadHeadsWhere(r gitstore.Reader, warn func(error), keep func(ticket.Status) bool) ([]*Loaded, error) {
 	if !noIndex() {
 		res, ok, err := d.loadIndexed(r, true)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
+			if keep != nil {
+				want := make([]bool, len(res))
+				eachParallel(len(res), func(i int) {
+					s, ok := res[i].Status()
+					want[i] = !ok || keep(s)
+				})
+				n := 0
+				for i := range res {
+					if want[i] {
+						res[n] = res[i]
+						n++
+					}
+				}
+				res = res[:n]
+			}
 			// One allocation for all the heads and one for the
 			// Loaded values: 100,000 small ones cost more in the
 			// allocator and the collector than the decoding.
@@ -60,10 +83,14 @@ func (d *Desk) LoadHeads(r gitstore.Reader, warn func(error)) ([]*Loaded, error)
 	if err != nil {
 		return nil, err
 	}
+	kept := all[:0]
 	for _, l := range all {
-		l.Digest = ticket.DigestOf(l.Ticket)
+		if keep == nil || keep(l.Status) {
+			l.Digest = ticket.DigestOf(l.Ticket)
+			kept = append(kept, l)
+		}
 	}
-	return all, nil
+	return kept, nil
 }
 
 // Full makes sure the ticket holds its whole conversation, reading it from

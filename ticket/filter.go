@@ -33,17 +33,22 @@ type Filter struct {
 	SLAStateOf func(*Ticket) string
 }
 
-// Match reports whether ticket t passes the filter at time now.
-func (f *Filter) Match(t *Ticket, now time.Time) (bool, error) {
+// MatchStatus reports whether a ticket with status s can pass the filter:
+// the part of Match that needs nothing else of the ticket.
+func (f *Filter) MatchStatus(s Status) bool {
 	switch {
 	case len(f.Statuses) > 0:
-		if !slices.Contains(f.Statuses, t.Status) {
-			return false, nil
-		}
+		return slices.Contains(f.Statuses, s)
 	case !f.All:
-		if !t.Status.Active() {
-			return false, nil
-		}
+		return s.Active()
+	}
+	return true
+}
+
+// Match reports whether ticket t passes the filter at time now.
+func (f *Filter) Match(t *Ticket, now time.Time) (bool, error) {
+	if !f.MatchStatus(t.Status) {
+		return false, nil
 	}
 	for _, tag := range f.Tags {
 		if !t.HasTag(NormalizeTag(tag)) {
