@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -247,5 +248,70 @@ func TestFold(t *testing.T) {
 		if got := fold(in, nil); got != want {
 			t.Errorf("fold(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// After any rewrite the work-tree index is in path order, whatever order
+// the workers finished in, so the next load matches it without a map; and
+// the listing skips what is not a ticket file.
+func TestWorktreeRecordsInPathOrder(t *testing.T) {
+	d := newDesk(t)
+	var want []string
+	for i := range 300 {
+		id := fmt.Sprintf("%c%c%04d", "abcdefgh"[i%8], "jkmnpqrs"[i/8%8], i)
+		d.write(sampleTicket(id, "T"+id, "body"))
+		want = append(want, id+"=T"+id)
+	}
+	// Not tickets: a file with another suffix, a folder named like a
+	// ticket, a hidden editor file, a name that is no ticket id.
+	os.WriteFile(filepath.Join(d.root, "tickets", "aj", "aj0000.md~"), []byte("x"), 0o644)
+	os.MkdirAll(filepath.Join(d.root, "tickets", "aj", "ajzzzz.md"), 0o755)
+	os.WriteFile(filepath.Join(d.root, "tickets", "aj", ".aj0000.md.swp"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(d.root, "tickets", "aj", "README.md"), []byte("x"), 0o644)
+	d.settle()
+	sorted := func() {
+		t.Helper()
+		f, err := readIndex(d.ix.worktreeFile(), kindWorktree)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(f.records); i++ {
+			if f.records[i-1].path >= f.records[i].path {
+				t.Fatalf("records %d and %d out of order: %s, %s", i-1, i, f.records[i-1].path, f.records[i].path)
+			}
+		}
+		if len(f.records) != len(want) {
+			t.Fatalf("%d records, want %d", len(f.records), len(want))
+		}
+	}
+	sortedWant := func() string {
+		w := append([]string(nil), want...)
+		slices.Sort(w)
+		return strings.Join(w, " ")
+	}
+	res, st := d.load()
+	if got := titles(res); got != sortedWant() || st.Parsed != 300 {
+		t.Fatalf("first load parsed %d:\n got %s\nwant %s", st.Parsed, got, sortedWant())
+	}
+	sorted()
+	// Change every seventh ticket and add one: the rewrite mixes parsed
+	// and kept records.
+	// Only the changed files are moved out of the racy window: a chtime
+	// of the others would change their ctime too.
+	old := time.Now().Add(-time.Hour)
+	for i := 0; i < len(want); i += 7 {
+		id := strings.SplitN(want[i], "=", 2)[0]
+		os.Chtimes(d.write(sampleTicket(id, "New"+id, "changed body")), old, old)
+		want[i] = id + "=New" + id
+	}
+	os.Chtimes(d.write(sampleTicket("aa0000", "Added", "x")), old, old)
+	want = append(want, "aa0000=Added")
+	res, st = d.load()
+	if got := titles(res); got != sortedWant() || st.Parsed != 44 {
+		t.Fatalf("after changes parsed %d:\n got %s\nwant %s", st.Parsed, got, sortedWant())
+	}
+	sorted()
+	if res, st = d.load(); titles(res) != sortedWant() || st.Parsed != 0 || st.Wrote {
+		t.Fatalf("warm load parsed %d, wrote %v", st.Parsed, st.Wrote)
 	}
 }
