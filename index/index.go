@@ -533,8 +533,11 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 		k    key
 		j, i int
 	}
-	var keep []kept
-	stored := map[int]bool{}
+	keep := make([]kept, 0, len(keys))
+	var stored []bool // by old record
+	if old != nil {
+		stored = make([]bool, len(old.records))
+	}
 	for i, k := range keys {
 		if hit[i] < 0 {
 			if now[i].ok {
@@ -564,11 +567,25 @@ func (ix *Index) rewrite(file string, kind uint32, old *indexFile, keys []key, h
 			}
 		}
 	}
+	// Live bytes by segment; records of one segment mostly come in runs.
 	live := map[uint64]uint64{}
+	var seg, n uint64
+	have := false
 	for _, kp := range keep {
-		if kp.j >= 0 {
-			live[old.records[kp.j].ref.seg] += uint64(old.records[kp.j].ref.n)
+		if kp.j < 0 {
+			continue
 		}
+		r := &old.records[kp.j]
+		if !have || r.ref.seg != seg {
+			if have {
+				live[seg] += n
+			}
+			seg, n, have = r.ref.seg, 0, true
+		}
+		n += uint64(r.ref.n)
+	}
+	if have {
+		live[seg] += n
 	}
 	compact := copyAll(file, live)
 	for _, kp := range keep {
