@@ -12,10 +12,10 @@ import (
 	"unicode/utf8"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/ticketdesk/ticket/kb/internal/highlight"
+	"github.com/ticketdesk/ticket/kb/internal/highlight/styles"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
@@ -54,15 +54,13 @@ type doc struct {
 }
 
 // newMarkdown is the one Markdown configuration of the site: GFM, heading
-// anchors, code highlighted with CSS classes, and raw HTML passed through
-// to the sanitiser.
+// anchors, code highlighted with CSS classes (by the language on the fence,
+// never guessed), and raw HTML passed through to the sanitiser. The
+// highlighter's lexers are built on first use (see internal/highlight).
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(extension.GFM,
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
-				highlighting.WithGuessLanguage(false),
-			)),
+			highlight.New(chromahtml.WithClasses(true))),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 999))),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
@@ -101,9 +99,9 @@ func newPolicy() *bluemonday.Policy {
 func chromaCSS() []byte {
 	var b bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true))
-	f.WriteCSS(&b, styles.Get("github"))
+	f.WriteCSS(&b, styles.GitHub())
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
-	f.WriteCSS(&b, styles.Get("monokai"))
+	f.WriteCSS(&b, styles.Monokai())
 	b.WriteString("}\n")
 	return b.Bytes()
 }
