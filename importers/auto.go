@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/abadojack/whatlanggo"
+	"github.com/ticketdesk/ticket/importers/internal/whatlanggo"
 )
 
 // Values of Message.Auto.
