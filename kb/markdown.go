@@ -13,11 +13,11 @@ import (
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/ticketdesk/ticket/internal/gfm"
 	"github.com/ticketdesk/ticket/kb/internal/highlight"
 	"github.com/ticketdesk/ticket/kb/internal/highlight/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
@@ -59,7 +59,7 @@ type doc struct {
 // highlighter's lexers are built on first use (see internal/highlight).
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM,
+		goldmark.WithExtensions(gfm.GFM,
 			highlight.New(chromahtml.WithClasses(true))),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 999))),
