@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/microcosm-cc/bluemonday"
+	"github.com/ticketdesk/ticket/internal/bluemonday"
 	"github.com/ticketdesk/ticket/internal/gfm"
 	"github.com/ticketdesk/ticket/kb/internal/highlight"
 	"github.com/ticketdesk/ticket/kb/internal/highlight/styles"

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
-	"github.com/microcosm-cc/bluemonday"
 	"github.com/ticketdesk/ticket/importers"
+	"github.com/ticketdesk/ticket/internal/bluemonday"
 	"github.com/ticketdesk/ticket/internal/gfm"
 	"github.com/ticketdesk/ticket/ticket"
 	"github.com/yuin/goldmark"
