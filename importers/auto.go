@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/ticketdesk/ticket/importers/internal/whatlanggo"
+	"github.com/abadojack/whatlanggo"
 )
 
 // Values of Message.Auto.

@@ -12,12 +12,12 @@ import (
 	"unicode/utf8"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/ticketdesk/ticket/internal/bluemonday"
-	"github.com/ticketdesk/ticket/internal/gfm"
-	"github.com/ticketdesk/ticket/kb/internal/highlight"
-	"github.com/ticketdesk/ticket/kb/internal/highlight/styles"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
@@ -54,13 +54,15 @@ type doc struct {
 }
 
 // newMarkdown is the one Markdown configuration of the site: GFM, heading
-// anchors, code highlighted with CSS classes (by the language on the fence,
-// never guessed), and raw HTML passed through to the sanitiser. The
-// highlighter's lexers are built on first use (see internal/highlight).
+// anchors, code highlighted with CSS classes, and raw HTML passed through
+// to the sanitiser.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(gfm.GFM,
-			highlight.New(chromahtml.WithClasses(true))),
+		goldmark.WithExtensions(extension.GFM,
+			highlighting.NewHighlighting(
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+				highlighting.WithGuessLanguage(false),
+			)),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 999))),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
@@ -99,9 +101,9 @@ func newPolicy() *bluemonday.Policy {
 func chromaCSS() []byte {
 	var b bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true))
-	f.WriteCSS(&b, styles.GitHub())
+	f.WriteCSS(&b, styles.Get("github"))
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
-	f.WriteCSS(&b, styles.Monokai())
+	f.WriteCSS(&b, styles.Get("monokai"))
 	b.WriteString("}\n")
 	return b.Bytes()
 }

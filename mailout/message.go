@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/ticketdesk/ticket/importers"
-	"github.com/ticketdesk/ticket/internal/bluemonday"
-	"github.com/ticketdesk/ticket/internal/gfm"
 	"github.com/ticketdesk/ticket/ticket"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 )
 
@@ -179,7 +179,7 @@ func contentType(a Attachment) string {
 var (
 	// Hard wraps: a line break in a mail is meant, as in a signature.
 	markdown = sync.OnceValue(func() goldmark.Markdown {
-		return goldmark.New(goldmark.WithExtensions(gfm.Linkify, gfm.Strikethrough, gfm.Table),
+		return goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table),
 			goldmark.WithRendererOptions(html.WithHardWraps()))
 	})
 	// The policy allows what replies need (paragraphs, lists, links,
