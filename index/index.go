@@ -152,12 +152,21 @@ type Stats struct {
 // Worktree loads every ticket file below tickets/ in the work tree, parsing
 // only files whose size, times or inode changed since they were indexed.
 func (ix *Index) Worktree(parse Parser) ([]Result, Stats, error) {
+	// Decode the index file while the work tree is listed: the listing
+	// waits on the kernel, the decoding on the CPU.
+	file := ix.worktreeFile()
+	prev := make(chan *indexFile, 1)
+	go func() {
+		old, _ := readIndex(file, kindWorktree)
+		prev <- old
+	}()
 	keys, err := listWorktree(ix.root)
+	old := <-prev
 	if err != nil {
 		return nil, Stats{}, err
 	}
 	read := func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(ix.root, filepath.FromSlash(p))) }
-	return ix.load(ix.worktreeFile(), kindWorktree, keys, read, parse)
+	return ix.load(file, kindWorktree, old, keys, read, parse)
 }
 
 // AtRef loads the ticket files listed at a ref, parsing only blobs the index
@@ -167,7 +176,9 @@ func (ix *Index) AtRef(files []File, read func(path string) ([]byte, error), par
 	for i, f := range files {
 		keys[i] = key{path: f.Path, hash: f.Hash}
 	}
-	return ix.load(ix.blobsFile(), kindBlobs, keys, read, parse)
+	file := ix.blobsFile()
+	old, _ := readIndex(file, kindBlobs)
+	return ix.load(file, kindBlobs, old, keys, read, parse)
 }
 
 // Remove deletes the index files; the next load rebuilds them.
@@ -284,9 +295,10 @@ func listWorktree(root string) ([]key, error) {
 }
 
 // load is the one algorithm behind both kinds of index: match keys against
-// the stored records, parse what is missing or in doubt, write a new file
-// when anything changed and point the results into it.
-func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([]byte, error), parse Parser) ([]Result, Stats, error) {
+// the records of old (the index file as read; nil when it is missing or
+// corrupt), parse what is missing or in doubt, write a new file when
+// anything changed and point the results into it.
+func (ix *Index) load(file string, kind uint32, old *indexFile, keys []key, read func(string) ([]byte, error), parse Parser) ([]Result, Stats, error) {
 	st := Stats{Files: len(keys)}
 	reread := func(p string) (*ticket.Ticket, error) {
 		data, err := read(p)
@@ -295,7 +307,6 @@ func (ix *Index) load(file string, kind uint32, keys []key, read func(string) ([
 		}
 		return parse(p, data)
 	}
-	old, _ := readIndex(file, kind)
 	hit := make([]int, len(keys))
 	dirty := old == nil
 	if old != nil {
