@@ -99,6 +99,9 @@ func runSearch(app *App, o searchOptions) error {
 	if err != nil {
 		return err
 	}
+	// The freshness check holds every ticket's record until the search
+	// is answered, as a listing does.
+	defer collectLate()()
 	ls, err := d.LoadKeyed(r, func(err error) { app.warnf("%v", err) })
 	if err != nil {
 		return err
