@@ -11,7 +11,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -64,7 +66,7 @@ func newMarkdown() goldmark.Markdown {
 				highlighting.WithGuessLanguage(false),
 			)),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 999))),
+			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 999), util.Prioritized(codeGuard{}, 1000))),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
 }
@@ -196,6 +198,63 @@ func (c *spaceCollapser) Write(p []byte) {
 // linkRewriter points relative links at the built site: SLUG.md and
 // SLUG.LANG.md become the article pages, other files below kb/ become
 // assets. It records every relative link so a build can check them.
+// codeGuard shows a fenced code block as plain code when its language's
+// lexer does not finish on it. Some of chroma's lexers loop on certain
+// input, emitting empty tokens for ever (Jungle on a lone "*"), and the
+// highlighter merges tokens until the stream ends, so one such block in an
+// article, typed by an agent or published from a customer's mail, would hang
+// `ticket kb build`. Each block with a language is tokenised once first,
+// with a bound on the number of tokens.
+type codeGuard struct{}
+
+func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		block, ok := n.(*ast.FencedCodeBlock)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		if block.Info == nil {
+			return ast.WalkSkipChildren, nil
+		}
+		// Not block.Language: it keeps its answer, and the highlighter
+		// must see no language when Info is dropped below.
+		lang, _, _ := strings.Cut(string(block.Info.Segment.Value(src)), " ")
+		lang, _, _ = strings.Cut(lang, "{")
+		lexer := lexers.Get(lang)
+		if lexer == nil {
+			return ast.WalkSkipChildren, nil
+		}
+		var code strings.Builder
+		lines := block.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			code.Write(seg.Value(src))
+		}
+		if !lexerFinishes(lexer, code.String()) {
+			block.Info = nil
+		}
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+// lexerFinishes reports whether lexer tokenises code in a bounded number of
+// tokens. A lexer that makes progress emits at most one token a byte and a
+// few empty ones; a lexer stuck in a loop emits empty tokens without end.
+func lexerFinishes(lexer chroma.Lexer, code string) bool {
+	it, err := lexer.Tokenise(nil, code)
+	if err != nil {
+		return true // the highlighter shows the block as plain code itself
+	}
+	limit := 2*len(code) + 1024
+	for n := 0; n <= limit; n++ {
+		if it() == chroma.EOF {
+			return true
+		}
+	}
+	return false
+}
+
 type linkRewriter struct{}
 
 func (linkRewriter) Transform(node *ast.Document, reader text.Reader, pc parser.Context) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/ticketdesk/ticket/ticket"
 	"golang.org/x/net/html"
 )
@@ -206,5 +207,29 @@ func TestArticleAliasBomb(t *testing.T) {
 				t.Errorf("error = %v, want %q…", err, tt.want)
 			}
 		})
+	}
+}
+
+// A lexer that never finishes must not hang the build: chroma's Jungle lexer
+// emits empty tokens for ever on a lone "*". The block is shown as plain
+// code; other blocks are still highlighted.
+func TestCodeBlockWhoseLexerLoops(t *testing.T) {
+	if lexerFinishes(lexers.Get("jungle"), "*\n") {
+		t.Fatal("the Jungle lexer finished on \"*\": pick another input that loops, or this test proves nothing")
+	}
+	if !lexerFinishes(lexers.Get("go"), "package main\n\nfunc main() {}\n") {
+		t.Fatal("the Go lexer was stopped on ordinary code")
+	}
+	body := "Before.\n\n```jungle\n*\n```\n\n```go\npackage main\n```\n\nAfter.\n"
+	dir, _ := buildSite(t, Options{}, article("loop", "en", "Loop", body))
+	page, err := os.ReadFile(filepath.Join(dir, "en", "loop.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(page)
+	for _, want := range []string{"<pre><code>*\n</code></pre>", `class="chroma"`, "After."} {
+		if !strings.Contains(s, want) {
+			t.Errorf("page lacks %q:\n%s", want, s)
+		}
 	}
 }
