@@ -104,6 +104,9 @@ func FuzzMarkdown(f *testing.F) {
 	f.Add(hostile)
 	f.Add("[x](java&#x09;script:alert(1)) <a href=\"&#106;avascript:alert(2)\">y</a> <img src=x onerror=alert(3)>\n\n```html\n<script>alert(4)</script>\n```\n")
 	f.Add("<details open ontoggle=alert(1)><summary>s</summary></details>\n\n| a | b |\n|---|:-:|\n| <svg/onload=alert(1)> | [r](../kb/other.md) |\n")
+	// Highlighted code in several languages, one of them a lexer that
+	// loops on its input (TestCodeBlockWhoseLexerLoops).
+	f.Add("```go\nfunc f() { return `x` }\n```\n\n```python\ndef f(): return 'x'  # c\n```\n\n```sh\necho \"$HOME\" # c\n```\n\n```jungle\n*\n```\n\n```yaml {hl_lines=[1]}\na: [b\n```\n")
 	b := NewBuilder()
 	byFile := func(string) *Article { return nil }
 	f.Fuzz(func(t *testing.T, body string) {
