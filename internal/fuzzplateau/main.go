@@ -1,0 +1,253 @@
+// Command fuzzplateau runs fuzz targets one after another, each until it
+// stops finding new inputs or its time is up, and prints one Markdown row a
+// target: how long it ran and why it stopped, executions, new and total
+// interesting inputs, and the growth over the last window. With -cover it
+// also measures the statement coverage reached by seeds plus the generated
+// corpus, in a scratch copy of HEAD so nothing lands in testdata/.
+//
+//	go run ./internal/fuzzplateau -min 2m -max 10m ./importers:FuzzParse ./ticket:FuzzRules
+//	go run ./internal/fuzzplateau -min 1m -max 3m ./kb    # every target of a package
+//
+// docs/hardening.md records its results.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	minRun := flag.Duration("min", 2*time.Minute, "run each target at least this long")
+	maxRun := flag.Duration("max", 10*time.Minute, "stop each target after this long")
+	window := flag.Duration("window", 2*time.Minute, "plateau: fewer than -least new inputs in this window, after -min")
+	least := flag.Int("least", 2, "see -window")
+	cover := flag.Bool("cover", false, "measure coverage of seeds plus corpus afterwards (needs git)")
+	logs := flag.String("logs", "", "folder to keep each target's output in")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "fuzzplateau: give PKG or PKG:FuzzTarget arguments")
+		os.Exit(2)
+	}
+	var jobs []job
+	for _, arg := range flag.Args() {
+		pkg, target, ok := strings.Cut(arg, ":")
+		if ok {
+			jobs = append(jobs, job{pkg, target})
+			continue
+		}
+		targets, err := listTargets(pkg)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "fuzzplateau: %s: %v\n", pkg, err)
+			os.Exit(1)
+		}
+		for _, t := range targets {
+			jobs = append(jobs, job{pkg, t})
+		}
+	}
+	fmt.Println("| target | run (why it stopped) | execs | interesting new / total, last window | coverage |")
+	fmt.Println("| --- | --- | --- | --- | --- |")
+	failed := false
+	for _, j := range jobs {
+		var out io.Writer = io.Discard
+		if *logs != "" {
+			f, err := os.Create(filepath.Join(*logs, strings.NewReplacer("/", "_").Replace(strings.TrimPrefix(j.pkg, "./"))+"_"+j.target+".log"))
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "fuzzplateau: %v\n", err)
+				os.Exit(1)
+			}
+			defer f.Close()
+			out = f
+		}
+		r := run(j, *minRun, *maxRun, *window, *least, out)
+		cov := "-"
+		if *cover && !r.failed {
+			cov = coverage(j)
+		}
+		fmt.Printf("| %s `%s` | %s (%s) | %d | %d / %d, +%d | %s |\n", j.pkg, j.target, r.elapsed, r.why, r.execs, r.newInputs, r.total, r.growth, cov)
+		failed = failed || r.failed
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+type job struct{ pkg, target string }
+
+func listTargets(pkg string) ([]string, error) {
+	out, err := exec.Command("go", "test", "-list", "^Fuzz", pkg).Output()
+	if err != nil {
+		return nil, err
+	}
+	var ts []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "Fuzz") {
+			ts = append(ts, strings.TrimSpace(l))
+		}
+	}
+	return ts, nil
+}
+
+// status is one progress line of `go test -fuzz`.
+type status struct {
+	elapsed          time.Duration
+	execs            int64
+	newInputs, total int
+}
+
+var statusRE = regexp.MustCompile(`elapsed: (\w+), execs: (\d+) .*new interesting: (\d+) \(total: (\d+)\)`)
+
+// parseStatus reads a progress line such as
+// "fuzz: elapsed: 3m0s, execs: 1234 (411/sec), new interesting: 12 (total: 40)".
+func parseStatus(line string) (status, bool) {
+	m := statusRE.FindStringSubmatch(line)
+	if m == nil {
+		return status{}, false
+	}
+	d, err := time.ParseDuration(m[1])
+	if err != nil {
+		return status{}, false
+	}
+	execs, _ := strconv.ParseInt(m[2], 10, 64)
+	n, _ := strconv.Atoi(m[3])
+	total, _ := strconv.Atoi(m[4])
+	return status{d, execs, n, total}, true
+}
+
+// growth is how many new inputs the last window of history added; ok is
+// false while the history is shorter than the window.
+func growth(history []status, window time.Duration) (int, bool) {
+	if len(history) == 0 {
+		return 0, false
+	}
+	last := history[len(history)-1]
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].elapsed <= last.elapsed-window {
+			return last.newInputs - history[i].newInputs, true
+		}
+	}
+	return last.newInputs, false
+}
+
+// plateaued reports whether a target that has run at least min has found
+// fewer than least new inputs in the last window.
+func plateaued(history []status, min, window time.Duration, least int) bool {
+	if len(history) == 0 || history[len(history)-1].elapsed < min {
+		return false
+	}
+	g, ok := growth(history, window)
+	return ok && g < least
+}
+
+type result struct {
+	elapsed          time.Duration
+	why              string
+	execs            int64
+	newInputs, total int
+	growth           int
+	failed           bool
+}
+
+func run(j job, min, max, window time.Duration, least int, log io.Writer) result {
+	cmd := exec.Command("go", "test", "-run", "^$", "-fuzz", "^"+j.target+"$", "-fuzztime", max.String(),
+		"-fuzzminimizetime", "5s", "-parallel=1", j.pkg)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return result{why: err.Error(), failed: true}
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		return result{why: err.Error(), failed: true}
+	}
+	var history []status
+	why := "time"
+	var tail []string
+	sc := bufio.NewScanner(pipe)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		fmt.Fprintln(log, line)
+		if tail = append(tail, line); len(tail) > 40 {
+			tail = tail[1:]
+		}
+		s, ok := parseStatus(line)
+		if !ok {
+			continue
+		}
+		history = append(history, s)
+		if why == "time" && plateaued(history, min, window, least) {
+			why = "plateau"
+			// The whole process group: go test and its fuzz workers.
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+		}
+	}
+	err = cmd.Wait()
+	r := result{why: why}
+	if len(history) > 0 {
+		last := history[len(history)-1]
+		r.elapsed, r.execs, r.newInputs, r.total = last.elapsed, last.execs, last.newInputs, last.total
+		r.growth, _ = growth(history, window)
+	}
+	if err != nil && why != "plateau" {
+		r.why, r.failed = "FAILED", true
+		fmt.Fprintf(os.Stderr, "fuzzplateau: %s %s failed:\n%s\n", j.pkg, j.target, strings.Join(tail, "\n"))
+	}
+	return r
+}
+
+// coverage copies the target's generated corpus into a scratch checkout of
+// HEAD and runs the target's seeds and corpus with -coverprofile, returning
+// the package's statement coverage.
+func coverage(j job) string {
+	cache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		return "-"
+	}
+	mod, err := exec.Command("go", "list", "-m").Output()
+	if err != nil {
+		return "-"
+	}
+	rel := strings.TrimPrefix(j.pkg, "./")
+	importPath := strings.TrimSpace(string(mod)) + "/" + rel
+	corpus := filepath.Join(strings.TrimSpace(string(cache)), "fuzz", importPath, j.target)
+	tmp, err := os.MkdirTemp("", "fuzzplateau-")
+	if err != nil {
+		return "-"
+	}
+	defer os.RemoveAll(tmp)
+	archive := exec.Command("sh", "-c", "git archive HEAD | tar -x -C "+tmp)
+	if err := archive.Run(); err != nil {
+		return "-"
+	}
+	dst := filepath.Join(tmp, rel, "testdata", "fuzz", j.target)
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return "-"
+	}
+	entries, _ := os.ReadDir(corpus)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(corpus, e.Name()))
+		if err == nil {
+			_ = os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644)
+		}
+	}
+	test := exec.Command("go", "test", "-run", "^"+j.target+"$", "-cover", "./"+rel)
+	test.Dir = tmp
+	out, err := test.CombinedOutput()
+	if err != nil {
+		return "-"
+	}
+	if m := regexp.MustCompile(`coverage: ([\d.]+%)`).FindSubmatch(out); m != nil {
+		return string(m[1])
+	}
+	return "-"
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseStatus(t *testing.T) {
+	s, ok := parseStatus("fuzz: elapsed: 3m12s, execs: 191329 (3358/sec), new interesting: 82 (total: 259)")
+	if !ok || s.elapsed != 3*time.Minute+12*time.Second || s.execs != 191329 || s.newInputs != 82 || s.total != 259 {
+		t.Fatalf("got %+v, %v", s, ok)
+	}
+	for _, line := range []string{
+		"fuzz: elapsed: 0s, gathering baseline coverage: 0/259 completed",
+		"--- FAIL: FuzzParse (3.02s)",
+		"fuzz: elapsed: soon, execs: 1 (1/sec), new interesting: 0 (total: 1)",
+	} {
+		if _, ok := parseStatus(line); ok {
+			t.Errorf("parsed %q", line)
+		}
+	}
+}
+
+func at(sec, n int) status { return status{elapsed: time.Duration(sec) * time.Second, newInputs: n} }
+
+func TestPlateau(t *testing.T) {
+	window := 2 * time.Minute
+	growing := []status{at(0, 0), at(60, 10), at(120, 20), at(180, 30), at(240, 35)}
+	if g, ok := growth(growing, window); !ok || g != 15 {
+		t.Fatalf("growth %d %v, want 15 true", g, ok)
+	}
+	if plateaued(growing, time.Minute, window, 2) {
+		t.Error("a target still finding inputs was stopped")
+	}
+	flat := []status{at(0, 0), at(60, 10), at(120, 12), at(180, 13), at(240, 13)}
+	if !plateaued(flat, time.Minute, window, 2) {
+		t.Error("a target that found 1 input in 2 minutes was not stopped")
+	}
+	if plateaued(flat, 5*time.Minute, window, 2) {
+		t.Error("a target was stopped before its minimum")
+	}
+	short := []status{at(0, 0), at(60, 0)}
+	if plateaued(short, 0, window, 2) {
+		t.Error("a target was stopped before one window had passed")
+	}
+}
