@@ -311,6 +311,13 @@ var roundTripCharsets = map[string]encoding.Encoding{
 	"utf-16be": unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM),
 }
 
+// gbUserDefined reports the private-use code points that GB18030 maps to its
+// two-byte user-defined areas. golang.org/x/text lacks those mappings: its
+// encoder writes a four-byte sequence that decodes to another character and
+// its decoder reads the two-byte form as U+FFFD (golang/go#81126, #62063;
+// docs/hardening.md, "Still open"), so they cannot round-trip here.
+func gbUserDefined(r rune) bool { return r >= 0xE000 && r <= 0xE864 }
+
 // FuzzCharset decodes arbitrary bytes under arbitrary and known charset
 // labels: the result is always valid UTF-8, UTF-8 text under a UTF-8 label
 // is kept as it is, and text encoded with a known charset decodes back.
@@ -339,6 +346,9 @@ func FuzzCharset(f *testing.F) {
 			return // control characters (ESC above all) are not text in every charset
 		}
 		for name, enc := range roundTripCharsets {
+			if (name == "gb18030" || name == "gbk") && strings.ContainsFunc(text, gbUserDefined) {
+				continue
+			}
 			b, err := enc.NewEncoder().Bytes([]byte(text))
 			if err != nil {
 				continue // not representable
