@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ticketdesk/ticket/ticket"
 )
 
 // fastFrontMatter reads the front matter people and `ticket kb` usually
@@ -13,6 +15,9 @@ import (
 // reports false, and the caller decodes with yaml.v3, so both paths agree.
 func fastFrontMatter(fm string) (frontMatter, bool) {
 	var m frontMatter
+	if !utf8.ValidString(fm) || strings.ContainsFunc(fm, func(r rune) bool { return !ticket.YAMLPrintable(r) }) {
+		return m, false // YAML refuses the file: let it say so
+	}
 	seen := 0
 	for _, line := range strings.Split(strings.TrimSuffix(fm, "\n"), "\n") {
 		key, val, ok := strings.Cut(line, ": ")
@@ -106,7 +111,7 @@ func flowList(s string) ([]string, bool) {
 	}
 	var out []string
 	for _, it := range strings.Split(inner, ",") {
-		it = strings.TrimSpace(it)
+		it = strings.Trim(it, " \t") // YAML's white space, not Go's
 		if !plainScalar(it) || strings.ContainsAny(it, "[]{}") {
 			return nil, false
 		}

@@ -180,17 +180,17 @@ func fastScalar(v string) (string, bool) {
 		return "", false
 	}
 	for _, r := range v {
-		if !yamlPrintable(r) || r == '\t' || r == 0xfeff || r == 0x85 || r == 0x2028 || r == 0x2029 {
+		if !YAMLPrintable(r) || r == '\t' || r == 0xfeff || r == 0x85 || r == 0x2028 || r == 0x2029 {
 			return "", false
 		}
 	}
 	return v, true
 }
 
-// yamlPrintable is YAML's set of characters allowed in a stream: tab, line
+// YAMLPrintable is YAML's set of characters allowed in a stream: tab, line
 // breaks and the printable ranges. Anything else makes yaml.v3 reject the
 // file, so the fast reader must give up on it too.
-func yamlPrintable(r rune) bool {
+func YAMLPrintable(r rune) bool {
 	switch {
 	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
 		return true
@@ -258,7 +258,7 @@ func unquoteDQ(q string) (string, bool) {
 		return "", false
 	}
 	for _, r := range body {
-		if !yamlPrintable(r) || r == '\n' || r == '\r' || r == 0x85 {
+		if !YAMLPrintable(r) || r == '\n' || r == '\r' || r == 0x85 {
 			return "", false
 		}
 	}
