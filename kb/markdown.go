@@ -195,9 +195,6 @@ func (c *spaceCollapser) Write(p []byte) {
 	}
 }
 
-// linkRewriter points relative links at the built site: SLUG.md and
-// SLUG.LANG.md become the article pages, other files below kb/ become
-// assets. It records every relative link so a build can check them.
 // codeGuard shows a fenced code block as plain code when its language's
 // lexer does not finish on it. Some of chroma's lexers loop on certain
 // input, emitting empty tokens for ever (Jungle on a lone "*"), and the
@@ -255,6 +252,9 @@ func lexerFinishes(lexer chroma.Lexer, code string) bool {
 	return false
 }
 
+// linkRewriter points relative links at the built site: SLUG.md and
+// SLUG.LANG.md become the article pages, other files below kb/ become
+// assets. It records every relative link so a build can check them.
 type linkRewriter struct{}
 
 func (linkRewriter) Transform(node *ast.Document, reader text.Reader, pc parser.Context) {
