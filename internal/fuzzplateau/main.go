@@ -59,16 +59,19 @@ func main() {
 	failed := false
 	for _, j := range jobs {
 		var out io.Writer = io.Discard
+		var logFile *os.File
 		if *logs != "" {
 			f, err := os.Create(filepath.Join(*logs, strings.NewReplacer("/", "_").Replace(strings.TrimPrefix(j.pkg, "./"))+"_"+j.target+".log"))
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "fuzzplateau: %v\n", err)
 				os.Exit(1)
 			}
-			defer f.Close()
-			out = f
+			logFile, out = f, f
 		}
 		r := run(j, *minRun, *maxRun, *window, *least, out)
+		if logFile != nil {
+			logFile.Close()
+		}
 		cov := "-"
 		if *cover && !r.failed {
 			cov = coverage(j)
