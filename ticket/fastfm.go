@@ -114,13 +114,20 @@ func simpleKey(k string) bool {
 	return true
 }
 
+// maxFastKey is the longest field name, in bytes up to its colon, that the
+// fast reader takes. YAML puts the colon of an implicit key at most 1024
+// characters after the key's start and refuses the file otherwise; Render
+// writes longer names in the explicit "? name" form, which only the full
+// reader parses.
+const maxFastKey = 1000
+
 // cutField splits `name: value` of the fields block; either side may be
 // double-quoted.
 func cutField(fl string) (string, string, bool) {
 	var name, rest string
 	if strings.HasPrefix(fl, `"`) {
 		end := closingQuote(fl, 0)
-		if end < 0 {
+		if end < 0 || end >= maxFastKey {
 			return "", "", false
 		}
 		n, ok := unquoteDQ(fl[:end+1])
@@ -140,6 +147,9 @@ func cutField(fl string) (string, string, bool) {
 			} else {
 				return "", "", false
 			}
+		}
+		if i > maxFastKey {
+			return "", "", false
 		}
 		var ok bool
 		if name, ok = fastScalar(fl[:i]); !ok || name == "" || strings.ContainsAny(name, ":") {
