@@ -201,11 +201,28 @@ func run(j job, min, max, window time.Duration, least int, log io.Writer) result
 		r.elapsed, r.execs, r.newInputs, r.total = last.elapsed, last.execs, last.newInputs, last.total
 		r.growth, _ = growth(history, window)
 	}
-	if err != nil && why != "plateau" {
+	if err != nil && why != "plateau" && !deadlineRace(tail) {
 		r.why, r.failed = "FAILED", true
 		fmt.Fprintf(os.Stderr, "fuzzplateau: %s %s failed:\n%s\n", j.pkg, j.target, strings.Join(tail, "\n"))
 	}
 	return r
+}
+
+// deadlineRace reports whether a fuzz run that exited non-zero only lost
+// Go's race at the end of -fuzztime (golang/go#75804, fixed in Go 1.27):
+// the coordinator reports "context deadline exceeded" as a failure although
+// no input failed. A real failure always writes its input.
+func deadlineRace(tail []string) bool {
+	deadline := false
+	for _, l := range tail {
+		if strings.Contains(l, "Failing input written") || strings.Contains(l, "panic:") {
+			return false
+		}
+		if strings.TrimSpace(l) == "context deadline exceeded" {
+			deadline = true
+		}
+	}
+	return deadline
 }
 
 // coverage copies the target's generated corpus into a scratch checkout of

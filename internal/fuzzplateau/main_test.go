@@ -44,3 +44,19 @@ func TestPlateau(t *testing.T) {
 		t.Error("a target was stopped before one window had passed")
 	}
 }
+
+func TestDeadlineRace(t *testing.T) {
+	race := []string{"fuzz: elapsed: 6m0s, execs: 3438593 (9000/sec), new interesting: 103 (total: 217)",
+		"--- FAIL: FuzzLint (360.89s)", "    context deadline exceeded", "FAIL", "exit status 1"}
+	if !deadlineRace(race) {
+		t.Error("the end-of-fuzztime race was counted as a failure")
+	}
+	crash := []string{"--- FAIL: FuzzBodyText (245.55s)", "    --- FAIL: FuzzBodyText (0.00s)",
+		"        fuzz_parts_test.go:420: lost lines", "    Failing input written to testdata/fuzz/FuzzBodyText/141c4f53d3a467cc", "FAIL"}
+	if deadlineRace(crash) {
+		t.Error("a failing input was taken for the deadline race")
+	}
+	if deadlineRace(append(crash, "    context deadline exceeded")) {
+		t.Error("a failing input next to a deadline message was taken for the race")
+	}
+}
