@@ -4,9 +4,12 @@
 // interesting inputs, and the growth over the last window. With -cover it
 // also measures the statement coverage reached by seeds plus the generated
 // corpus, in a scratch copy of HEAD so nothing lands in testdata/.
+// -restore and -save carry the generated corpus, which lives in the build
+// cache, to and from an archive, so a round goes on where the last stopped.
 //
 //	go run ./internal/fuzzplateau -min 2m -max 10m ./importers:FuzzParse ./ticket:FuzzRules
 //	go run ./internal/fuzzplateau -min 1m -max 3m ./kb    # every target of a package
+//	go run ./internal/fuzzplateau -restore internal/fuzzplateau/testdata/corpus.tar.gz
 //
 // docs/hardening.md records its results.
 package main
@@ -33,10 +36,29 @@ func main() {
 	least := flag.Int("least", 2, "see -window")
 	cover := flag.Bool("cover", false, "measure coverage of seeds plus corpus afterwards (needs git)")
 	logs := flag.String("logs", "", "folder to keep each target's output in")
+	restore := flag.String("restore", "", "first add the inputs of this corpus archive to the fuzz cache")
+	save := flag.String("save", "", "last write the fuzz cache of every target to this corpus archive")
 	flag.Parse()
-	if flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "fuzzplateau: give PKG or PKG:FuzzTarget arguments")
+	if flag.NArg() == 0 && *restore == "" && *save == "" {
+		fmt.Fprintln(os.Stderr, "fuzzplateau: give PKG or PKG:FuzzTarget arguments, or -restore/-save FILE")
 		os.Exit(2)
+	}
+	cache, err := cacheDir()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fuzzplateau: %v\n", err)
+		os.Exit(1)
+	}
+	if *restore != "" {
+		n, err := restoreCorpus(*restore, cache)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "fuzzplateau: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "fuzzplateau: %d new inputs from %s in %s\n", n, *restore, cache)
+	}
+	if flag.NArg() == 0 {
+		saveOrExit(*save, cache)
+		return
 	}
 	var jobs []job
 	for _, arg := range flag.Args() {
@@ -79,9 +101,36 @@ func main() {
 		fmt.Printf("| %s `%s` | %s (%s) | %d | %d / %d, +%d | %s |\n", j.pkg, j.target, r.elapsed, r.why, r.execs, r.newInputs, r.total, r.growth, cov)
 		failed = failed || r.failed
 	}
+	saveOrExit(*save, cache)
 	if failed {
 		os.Exit(1)
 	}
+}
+
+func saveOrExit(file, cache string) {
+	if file == "" {
+		return
+	}
+	n, err := saveCorpus(file, cache)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fuzzplateau: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Fprintf(os.Stderr, "fuzzplateau: %d inputs written to %s\n", n, file)
+}
+
+// cacheDir is where `go test -fuzz` keeps the generated corpus of this
+// module's targets: $GOCACHE/fuzz/MODULE, one PKG/FuzzX folder a target.
+func cacheDir() (string, error) {
+	cache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOCACHE: %v", err)
+	}
+	mod, err := exec.Command("go", "list", "-m").Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m: %v", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(cache)), "fuzz", strings.TrimSpace(string(mod))), nil
 }
 
 type job struct{ pkg, target string }
@@ -229,17 +278,12 @@ func deadlineRace(tail []string) bool {
 // HEAD and runs the target's seeds and corpus with -coverprofile, returning
 // the package's statement coverage.
 func coverage(j job) string {
-	cache, err := exec.Command("go", "env", "GOCACHE").Output()
-	if err != nil {
-		return "-"
-	}
-	mod, err := exec.Command("go", "list", "-m").Output()
+	cache, err := cacheDir()
 	if err != nil {
 		return "-"
 	}
 	rel := strings.TrimPrefix(j.pkg, "./")
-	importPath := strings.TrimSpace(string(mod)) + "/" + rel
-	corpus := filepath.Join(strings.TrimSpace(string(cache)), "fuzz", importPath, j.target)
+	corpus := filepath.Join(cache, rel, j.target)
 	tmp, err := os.MkdirTemp("", "fuzzplateau-")
 	if err != nil {
 		return "-"

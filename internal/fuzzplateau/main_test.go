@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -58,5 +61,69 @@ func TestDeadlineRace(t *testing.T) {
 	}
 	if deadlineRace(append(crash, "    context deadline exceeded")) {
 		t.Error("a failing input next to a deadline message was taken for the race")
+	}
+}
+
+func TestCorpusRoundTrip(t *testing.T) {
+	cache := t.TempDir()
+	inputs := map[string]string{
+		"importers/FuzzParse/0a1b":  "go test fuzz v1\n[]byte(\"From: a\")\n",
+		"importers/FuzzParse/ffee":  "go test fuzz v1\n[]byte(\"\")\n",
+		"ticket/FuzzRules/1234":     "go test fuzz v1\nstring(\"x\")\n",
+		"internal/x/FuzzDeep/abcd0": "go test fuzz v1\nint(3)\n",
+	}
+	for name, data := range inputs {
+		p := filepath.Join(cache, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archive := filepath.Join(t.TempDir(), "corpus.tar.gz")
+	if n, err := saveCorpus(archive, cache); err != nil || n != len(inputs) {
+		t.Fatalf("save: %d, %v", n, err)
+	}
+	first, _ := os.ReadFile(archive)
+	if _, err := saveCorpus(archive, cache); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(archive); !bytes.Equal(first, again) {
+		t.Error("the same corpus gave different archives")
+	}
+
+	fresh := t.TempDir()
+	// An input the new cache already has is kept as it is.
+	kept := filepath.Join(fresh, "ticket", "FuzzRules", "1234")
+	os.MkdirAll(filepath.Dir(kept), 0o755)
+	os.WriteFile(kept, []byte("mine"), 0o644)
+	if n, err := restoreCorpus(archive, fresh); err != nil || n != len(inputs)-1 {
+		t.Fatalf("restore: %d, %v", n, err)
+	}
+	for name, data := range inputs {
+		got, err := os.ReadFile(filepath.Join(fresh, filepath.FromSlash(name)))
+		if name == "ticket/FuzzRules/1234" {
+			data = "mine"
+		}
+		if err != nil || string(got) != data {
+			t.Errorf("%s: %q, %v", name, got, err)
+		}
+	}
+}
+
+func TestCorpusNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"importers/FuzzParse/0a1b": true,
+		"a/b/FuzzX/y":              true,
+		"../FuzzX/y":               false,
+		"/etc/FuzzX/passwd":        false,
+		"importers/../FuzzX/y":     false,
+		"FuzzX/y":                  false,
+		"importers/notfuzz/y":      false,
+	} {
+		if corpusName(name) != want {
+			t.Errorf("corpusName(%q) = %v", name, !want)
+		}
 	}
 }
