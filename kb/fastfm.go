@@ -112,7 +112,8 @@ func flowList(s string) ([]string, bool) {
 	var out []string
 	for _, it := range strings.Split(inner, ",") {
 		it = strings.Trim(it, " \t") // YAML's white space, not Go's
-		if !plainScalar(it) || strings.ContainsAny(it, "[]{}") {
+		// In a flow list YAML ends a plain item at any of these.
+		if !plainScalar(it) || strings.ContainsAny(it, "[]{}?") {
 			return nil, false
 		}
 		out = append(out, it)

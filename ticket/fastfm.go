@@ -240,7 +240,8 @@ func flowList(v string) ([]string, bool) {
 				i = len(inner)
 			}
 			s, ok := fastScalar(inner[:i])
-			if !ok || s == "" || strings.ContainsAny(s, "[]{}:") {
+			// In a flow list YAML ends a plain item at any of these.
+			if !ok || s == "" || strings.ContainsAny(s, "[]{}:?") {
 				return nil, false
 			}
 			item, inner = s, inner[i:]
@@ -287,7 +288,7 @@ func unquoteDQ(q string) (string, bool) {
 			return "", false
 		}
 		switch body[i] {
-		case '"', '\\', '/':
+		case '"', '\\': // not '/': JSON has it, yaml.v3 refuses it
 			b.WriteByte(body[i])
 		case 'n':
 			b.WriteByte('\n')

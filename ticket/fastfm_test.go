@@ -69,3 +69,21 @@ func FuzzFastFrontMatter(f *testing.F) {
 		}
 	})
 }
+
+// Front matter YAML refuses, found by FuzzFastFrontMatter: the fast reader
+// must give up on it so the YAML reader reports the file.
+func TestFastFrontMatterGivesUpWhereYAMLRefuses(t *testing.T) {
+	head := "id: ab12cd\nstatus: new\ncreated: 2026-01-02T03:04:05Z\n"
+	for name, fm := range map[string]string{
+		"JSON's \\/ escape":         head + "title: \"a\\/b\"\n",
+		"? inside a flow item":      head + "tags: [a?b]\n",
+		"field name of 1,100 bytes": head + "fields:\n  " + strings.Repeat("k", 1100) + ": v\n",
+	} {
+		if _, err := parseFrontMatterYAML(fm); err == nil {
+			t.Errorf("%s: yaml.v3 reads it; the case is moot", name)
+		}
+		if _, ok := parseFrontMatterFast(fm); ok {
+			t.Errorf("%s: the fast reader accepted what YAML refuses", name)
+		}
+	}
+}
