@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
 	"github.com/microcosm-cc/bluemonday"
@@ -82,15 +83,18 @@ func (m *Mail) ThreadFor(t *ticket.Ticket, domain, subject string) {
 
 // Bytes writes the message as RFC 5322 text with CRLF line ends: UTF-8
 // text/plain with a sanitised HTML alternative, and attachments.
+// Text that is not valid UTF-8 (a byte from a file in another charset, say)
+// has its stray bytes written as U+FFFD, so that every part and header that
+// says UTF-8 is.
 func (m *Mail) Bytes() ([]byte, error) {
 	var h mail.Header
 	h.SetDate(m.Date)
-	h.SetAddressList("From", []*mail.Address{m.From})
-	h.SetAddressList("To", m.To)
+	h.SetAddressList("From", validNames([]*mail.Address{m.From}))
+	h.SetAddressList("To", validNames(m.To))
 	if len(m.Cc) > 0 {
-		h.SetAddressList("Cc", m.Cc)
+		h.SetAddressList("Cc", validNames(m.Cc))
 	}
-	h.SetSubject(m.Subject)
+	h.SetSubject(strings.ToValidUTF8(m.Subject, "\uFFFD"))
 	h.SetMessageID(m.MessageID)
 	if m.InReplyTo != "" {
 		h.SetMsgIDList("In-Reply-To", []string{m.InReplyTo})
@@ -106,11 +110,12 @@ func (m *Mail) Bytes() ([]byte, error) {
 	}
 	h.Set("MIME-Version", "1.0")
 
-	html, err := renderHTML(m.Text)
+	body := strings.ToValidUTF8(m.Text, "\uFFFD")
+	html, err := renderHTML(body)
 	if err != nil {
 		return nil, err
 	}
-	text := strings.TrimRight(m.Text, "\n") + "\n"
+	text := strings.TrimRight(body, "\n") + "\n"
 
 	var b bytes.Buffer
 	var iw *mail.InlineWriter
@@ -219,4 +224,21 @@ func ParseAddresses(list []string) ([]*mail.Address, error) {
 		out = append(out, as...)
 	}
 	return out, nil
+}
+
+// validNames returns the addresses with display names made valid UTF-8,
+// copying only those that change.
+func validNames(as []*mail.Address) []*mail.Address {
+	out := as
+	copied := false
+	for i, a := range as {
+		if a == nil || utf8.ValidString(a.Name) {
+			continue
+		}
+		if !copied {
+			out, copied = append([]*mail.Address(nil), as...), true
+		}
+		out[i] = &mail.Address{Name: strings.ToValidUTF8(a.Name, "\uFFFD"), Address: a.Address}
+	}
+	return out
 }

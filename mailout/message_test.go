@@ -221,3 +221,35 @@ func TestHeadersAreEncodedAndCannotBeInjected(t *testing.T) {
 		}
 	}
 }
+
+// Every part and header says UTF-8, so stray bytes of another charset are
+// sent as U+FFFD, not as they are (found by FuzzMessage: a reply of the
+// single byte 0xA0 went out as invalid UTF-8, and the desk's own importer
+// read it back as an empty text).
+func TestInvalidUTF8IsSentAsReplacement(t *testing.T) {
+	m := &Mail{
+		From:      &mail.Address{Name: "Ac\xffme", Address: "support@acme.example"},
+		To:        []*mail.Address{{Name: "Jos\xe9", Address: "jose@example.com"}},
+		Subject:   "Caf\xe9 order",
+		MessageID: "a1@acme.example",
+		Date:      now,
+		Text:      "Caf\xe9 is \xa0 closed",
+	}
+	raw, err := m.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := importers.Parse(raw, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.HTML || got.Text != "Caf\uFFFD is \uFFFD closed" {
+		t.Errorf("text %q (from HTML: %v)", got.Text, got.HTML)
+	}
+	if got.Subject != "Caf\uFFFD order" || got.From.Name != "Ac\uFFFDme" || got.To[0].Name != "Jos\uFFFD" {
+		t.Errorf("subject %q, from %q, to %q", got.Subject, got.From.Name, got.To[0].Name)
+	}
+	if m.To[0].Name != "Jos\xe9" {
+		t.Error("Bytes changed the caller's address")
+	}
+}
