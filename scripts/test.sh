@@ -37,9 +37,12 @@ if [ -n "$unformatted" ]; then
 fi
 go test -count=1 ./...
 
-# Each fuzz target runs briefly on top of its seed corpus (a smoke test:
-# about 30 targets, so a few seconds each); FUZZTIME overrides. Runs to a
-# plateau are described in docs/hardening.md.
+# Each fuzz target runs briefly on top of its seeds and of the corpus the
+# fuzzing rounds grew (a smoke test: about 30 targets, so a few seconds
+# each); FUZZTIME overrides. Restoring the corpus into the fuzz cache first
+# checks every input those rounds kept again. Runs to a plateau are
+# described in docs/hardening.md.
+go run ./internal/fuzzplateau -restore internal/fuzzplateau/testdata/corpus.tar.gz
 fuzztime=${FUZZTIME:-3s}
 for pkg in $(go list ./...); do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do

@@ -80,6 +80,9 @@ func saveCorpus(file, cache string) (int, error) {
 	if err := tmp.Close(); err != nil {
 		return 0, err
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return 0, err
+	}
 	return len(names), os.Rename(tmp.Name(), file)
 }
 
