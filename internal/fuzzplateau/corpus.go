@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -46,44 +47,39 @@ func saveCorpus(file, cache string) (int, error) {
 		return 0, fmt.Errorf("reading the fuzz cache: %v", err)
 	}
 	sort.Strings(names)
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".corpus-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name())
-	zw, _ := gzip.NewWriterLevel(tmp, gzip.BestCompression)
+	// The archive is a megabyte or two: build it in memory, then put it
+	// in place with one rename so a failed run leaves the old one whole.
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	tw := tar.NewWriter(zw)
 	for _, name := range names {
 		data, err := os.ReadFile(filepath.Join(cache, filepath.FromSlash(name)))
 		if err != nil {
-			tmp.Close()
 			return 0, err
 		}
 		hdr := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), ModTime: time.Unix(0, 0), Format: tar.FormatPAX}
 		if err := tw.WriteHeader(hdr); err != nil {
-			tmp.Close()
 			return 0, err
 		}
 		if _, err := tw.Write(data); err != nil {
-			tmp.Close()
 			return 0, err
 		}
 	}
 	if err := tw.Close(); err != nil {
-		tmp.Close()
 		return 0, err
 	}
 	if err := zw.Close(); err != nil {
-		tmp.Close()
 		return 0, err
 	}
-	if err := tmp.Close(); err != nil {
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
 		return 0, err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Rename(tmp, file); err != nil {
+		os.Remove(tmp)
 		return 0, err
 	}
-	return len(names), os.Rename(tmp.Name(), file)
+	return len(names), nil
 }
 
 // restoreCorpus adds the inputs of file that cache lacks and returns how
