@@ -396,7 +396,32 @@ func (w *writer) finish() error {
 		return err
 	}
 	removeSegments(w.path, w.used)
+	removeStaleTemps(filepath.Dir(w.path))
 	return nil
+}
+
+// staleTemp is how old a temporary file must be before a writer takes it
+// for one a killed process left behind. Writing even a 100,000-ticket
+// index takes seconds, so a live writer's file is never this old.
+const staleTemp = time.Hour
+
+// removeStaleTemps deletes the ".tmp-" files (index files and segments
+// being written) that a process killed mid-write left in dir. Writers run
+// without a lock, so a file is only taken for stale by its age.
+func removeStaleTemps(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	cutoff := time.Now().Add(-staleTemp)
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".tmp-") || !e.Type().IsRegular() {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // segments lists the segment files of an index file with their sizes.

@@ -315,3 +315,40 @@ func TestWorktreeRecordsInPathOrder(t *testing.T) {
 		t.Fatalf("warm load parsed %d, wrote %v", st.Parsed, st.Wrote)
 	}
 }
+
+func TestWriterRemovesStaleTemps(t *testing.T) {
+	d := newDesk(t)
+	d.write(sampleTicket("7kq2m9", "Kettle", "broken kettle"))
+	d.settle()
+	d.load()
+	files, _ := filepath.Glob(filepath.Join(d.root, ".git", "ticket", "index", "*"))
+	if len(files) == 0 {
+		t.Fatal("the first load wrote no index under .git/ticket/index")
+	}
+	dir := filepath.Dir(files[0])
+	// What a process killed mid-write leaves: an index file and a segment,
+	// an hour and a half ago; and one being written right now.
+	stale := []string{filepath.Join(dir, ".tmp-worktree-123"), filepath.Join(dir, ".tmp-segment-456")}
+	fresh := filepath.Join(dir, ".tmp-segment-789")
+	old := time.Now().Add(-90 * time.Minute)
+	for _, p := range append(stale, fresh) {
+		if err := os.WriteFile(p, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range stale {
+		os.Chtimes(p, old, old)
+	}
+	d.write(sampleTicket("8aaaaa", "Mixer", "loud mixer"))
+	if _, st := d.load(); !st.Wrote {
+		t.Fatal("a new ticket did not make the load write the index")
+	}
+	for _, p := range stale {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s: a killed writer's temporary file was left", filepath.Base(p))
+		}
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("%s: a temporary file another writer may still be writing was removed (%v)", filepath.Base(fresh), err)
+	}
+}

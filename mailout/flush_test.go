@@ -2,6 +2,8 @@ package mailout
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +278,30 @@ func TestOutOfHours(t *testing.T) {
 		if err != nil || !strings.HasPrefix(reason, tc.want+" queued") {
 			t.Errorf("%v: %q %v; want %s", tc.at, reason, err, tc.want)
 		}
+	}
+}
+
+func TestListRemovesStaleTemps(t *testing.T) {
+	ob := OpenOutbox(t.TempDir())
+	if err := ob.Put(&Record{ID: "r1", State: StateQueued}); err != nil {
+		t.Fatal(err)
+	}
+	stale, fresh := filepath.Join(ob.Dir(), ".tmp-111"), filepath.Join(ob.Dir(), ".tmp-222")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte(`{"id":`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	recs, err := ob.List(func(err error) { t.Errorf("List warned: %v", err) })
+	if err != nil || len(recs) != 1 || recs[0].ID != "r1" {
+		t.Fatalf("List = %v, %v; want the one record", recs, err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the temporary file of a Put killed two hours ago was left")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("the temporary file of a Put that may be running was removed (%v)", err)
 	}
 }

@@ -85,6 +85,11 @@ func (o *Outbox) Put(r *Record) error {
 	return writeAtomic(o.path(r.ID), append(data, '\n'))
 }
 
+// staleTemp is how old a ".tmp-" file in the outbox must be before List
+// takes it for one a process killed inside Put left behind; Put itself
+// takes milliseconds, and runs without the outbox lock.
+const staleTemp = time.Hour
+
 func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -140,7 +145,14 @@ func (o *Outbox) List(warn func(error)) ([]*Record, error) {
 		return nil, err
 	}
 	var out []*Record
+	cutoff := time.Now().Add(-staleTemp)
 	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".tmp-") && e.Type().IsRegular() {
+			if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+				os.Remove(filepath.Join(o.dir, e.Name())) // left by a killed Put
+			}
+			continue
+		}
 		id, ok := strings.CutSuffix(e.Name(), ".json")
 		if !ok || strings.HasPrefix(e.Name(), ".") {
 			continue
