@@ -267,6 +267,9 @@ func (s *Store) prepare(changes []Change) ([]pending, error) {
 		ps = append(ps, p)
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].full < ps[j].full })
+	if err := s.checkNoLinkedFolders(ps); err != nil {
+		return nil, err
+	}
 	written := make(map[string]bool, len(ps))
 	for _, p := range ps {
 		if !p.del {
@@ -284,6 +287,28 @@ func (s *Store) prepare(changes []Change) ([]pending, error) {
 		}
 	}
 	return ps, nil
+}
+
+// checkNoLinkedFolders refuses changes under a folder of the work tree that
+// is a symbolic link: the file would be written, or deleted, wherever the
+// link points, outside the desk perhaps (a link can come in with any pull).
+// git refuses to write beyond a symbolic link for the same reason. Each
+// folder is looked at once, before anything is written.
+func (s *Store) checkNoLinkedFolders(ps []pending) error {
+	seen := map[string]bool{}
+	for _, p := range ps {
+		for d := path.Dir(p.rel); d != "." && !seen[d]; d = path.Dir(d) {
+			seen[d] = true
+			full := filepath.Join(s.dir, filepath.FromSlash(d))
+			fi, err := os.Lstat(full)
+			if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				continue
+			}
+			target, _ := os.Readlink(full)
+			return fmt.Errorf("%s: is a symbolic link (to %s), so writing %s would write through it; ticket never does, as git does not: replace the link with a real folder", d, target, p.rel)
+		}
+	}
+	return nil
 }
 
 // writeWorktree puts one change on disk: a temporary file in the same folder,

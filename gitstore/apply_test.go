@@ -351,3 +351,48 @@ func TestApplyWritesInTheGivenOrder(t *testing.T) {
 		t.Fatalf("prepare no longer sorts by path: first is %q", ps[0].rel)
 	}
 }
+
+func TestApplyRefusesToWriteThroughLinkedFolder(t *testing.T) {
+	repo := newRepo(t)
+	outside := t.TempDir()
+	writeFile(t, filepath.Join(outside, "keep.md"), "not the desk's\n")
+	writeFile(t, filepath.Join(repo, "tickets", "ab", "abcdef.md"), "a\n")
+	if err := os.Symlink(outside, filepath.Join(repo, "tickets", "7k")); err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, repo, "start, with a link a pull could bring")
+	head := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD"))
+	s := openStore(t, repo)
+	for _, c := range []Change{
+		{Path: "tickets/7k/7kq2m9.md", Data: []byte("customer text\n")},
+		{Path: "tickets/7k/keep.md", Delete: true},
+		{Path: "tickets/7k/sub/x.bin", Data: []byte("attachment")},
+	} {
+		// The refused change comes with a good one: nothing is written.
+		_, err := s.Apply([]Change{{Path: "tickets/ab/abcdef.md", Data: []byte("b\n")}, c}, CommitOptions{Message: "m"})
+		if err == nil || !strings.Contains(err.Error(), "tickets/7k: is a symbolic link") || !strings.Contains(err.Error(), "replace the link") {
+			t.Errorf("Apply(%s) = %v; want a refusal naming the link", c.Path, err)
+		}
+	}
+	ents, _ := os.ReadDir(outside)
+	if len(ents) != 1 || ents[0].Name() != "keep.md" {
+		t.Errorf("the folder the link points to now holds %v", ents)
+	}
+	if b, _ := os.ReadFile(filepath.Join(repo, "tickets", "ab", "abcdef.md")); string(b) != "a\n" {
+		t.Errorf("a refused save still wrote a file beside the link: %q", b)
+	}
+	if got := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD")); got != head {
+		t.Error("a refused save made a commit")
+	}
+	// A link as the file itself is replaced, as git replaces it; only
+	// folders are written through.
+	if err := os.Symlink(filepath.Join(outside, "keep.md"), filepath.Join(repo, "tickets", "ab", "linked.md")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply([]Change{{Path: "tickets/ab/linked.md", Data: []byte("c\n")}}, CommitOptions{Message: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(outside, "keep.md")); string(b) != "not the desk's\n" {
+		t.Errorf("writing over a linked file changed its target: %q", b)
+	}
+}
