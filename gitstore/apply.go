@@ -57,7 +57,8 @@ type pending struct {
 	mode      filemode.FileMode
 	blob      plumbing.Hash
 	stat      statData
-	seq       int // position in the caller's list: the order files are written in
+	seq       int  // position in the caller's list: the order files are written in
+	newDir    bool // its folder did not exist before this write
 }
 
 // Apply writes the changes to the work tree atomically, and in the same step
@@ -118,6 +119,9 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 				return "", err
 			}
 		}
+		if !haveSyncFS {
+			s.syncFolders(ps)
+		}
 		pw = s.newPackWriter(len(ps) + len(ps)/4 + 16)
 		sink = pw
 	} else {
@@ -126,6 +130,7 @@ func (s *Store) Apply(changes []Change, opt CommitOptions) (string, error) {
 				return "", err
 			}
 		}
+		s.syncFolders(ps)
 	}
 	for i := range ps {
 		if ps[i].del {
@@ -289,6 +294,38 @@ func (s *Store) prepare(changes []Change) ([]pending, error) {
 	return ps, nil
 }
 
+// syncFolder is syncDir; tests replace it to see which folders are synced.
+var syncFolder = syncDir
+
+// syncFolders makes the renames and deletes of ps durable before a commit
+// names them: a synced file whose folder entry is lost in a power cut would
+// leave the work tree behind HEAD. The folder of each changed file is
+// synced once; where the save created that folder, or a delete may have
+// removed emptied ones, so are the folders above it, up to the desk folder.
+func (s *Store) syncFolders(ps []pending) {
+	up := map[string]bool{} // folder to sync → the folders above it are in too
+	for _, p := range ps {
+		climb := p.del || p.newDir
+		for d := path.Dir(p.rel); ; d = path.Dir(d) {
+			if had, ok := up[d]; ok && (had || !climb) {
+				break
+			}
+			up[d] = climb
+			if !climb || d == "." {
+				break
+			}
+		}
+	}
+	dirs := make([]string, 0, len(up))
+	for d := range up {
+		dirs = append(dirs, d)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(dirs))) // deepest first
+	for _, d := range dirs {
+		syncFolder(filepath.Join(s.dir, filepath.FromSlash(d)))
+	}
+}
+
 // checkNoLinkedFolders refuses changes under a folder of the work tree that
 // is a symbolic link: the file would be written, or deleted, wherever the
 // link points, outside the desk perhaps (a link can come in with any pull).
@@ -325,6 +362,7 @@ func (s *Store) writeWorktree(p *pending, sync bool) error {
 	}
 	perm := os.FileMode(0o644)
 	p.mode = filemode.Regular
+	dir := filepath.Dir(abs)
 	if fi, err := os.Lstat(abs); err == nil {
 		if fi.IsDir() {
 			return fmt.Errorf("write %s: is a folder", p.rel)
@@ -332,8 +370,9 @@ func (s *Store) writeWorktree(p *pending, sync bool) error {
 		if fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
 			perm, p.mode = 0o755, filemode.Executable
 		}
+	} else if _, err := os.Lstat(dir); err != nil {
+		p.newDir = true
 	}
-	dir := filepath.Dir(abs)
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return fmt.Errorf("write %s: %w", p.rel, err)
 	}
@@ -595,6 +634,7 @@ func (s *Store) updateRef(ref string, old, new plumbing.Hash, who Signature, msg
 		return fmt.Errorf("%s: %w", ref, err)
 	}
 	done = true
+	syncFolder(filepath.Dir(file)) // the move of the branch survives a power cut
 	line := reflogLine(old, new, who, msg)
 	if ref != "HEAD" {
 		s.appendReflog(filepath.Join(s.commonDir, "logs", filepath.FromSlash(ref)), line)

@@ -396,3 +396,46 @@ func TestApplyRefusesToWriteThroughLinkedFolder(t *testing.T) {
 		t.Errorf("writing over a linked file changed its target: %q", b)
 	}
 }
+
+func TestApplySyncsFoldersBeforeCommitting(t *testing.T) {
+	repo := newRepo(t)
+	writeFile(t, filepath.Join(repo, "tickets", "ef", "old.md"), "old\n")
+	commitAll(t, repo, "start")
+	head := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD"))
+	s := openStore(t, repo)
+	var synced []string
+	syncFolder = func(dir string) {
+		rel, _ := filepath.Rel(repo, dir)
+		synced = append(synced, filepath.ToSlash(rel))
+		if got := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD")); got != head && !strings.HasPrefix(rel, ".git") {
+			t.Errorf("%s was synced after the commit was made", rel)
+		}
+		syncDir(dir)
+	}
+	t.Cleanup(func() { syncFolder = syncDir })
+	_, err := s.Apply([]Change{
+		{Path: "tickets/ab/abcdef.md", Data: []byte("a\n")},
+		{Path: "tickets/cd/cdefgh/label.pdf", Data: []byte("%PDF")},
+		{Path: "tickets/ef/old.md", Delete: true},
+	}, CommitOptions{Message: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "tickets/ef tickets/cd/cdefgh tickets/cd tickets/ab tickets . .git/refs/heads"
+	if got := strings.Join(synced, " "); got != want {
+		t.Errorf("synced folders %q, want %q (each once, deepest first, then the branch's)", got, want)
+	}
+
+	// Editing files in folders that were there: only their folders.
+	synced, head = nil, strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD"))
+	_, err = s.Apply([]Change{
+		{Path: "tickets/ab/abcdef.md", Data: []byte("b\n")},
+		{Path: "tickets/ab/abzzzz.md", Data: []byte("new\n")},
+	}, CommitOptions{Message: "m2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(synced, " "), "tickets/ab .git/refs/heads"; got != want {
+		t.Errorf("an edit synced folders %q, want %q", got, want)
+	}
+}
