@@ -30,7 +30,8 @@ func newKBBuildCmd(app *App) *cobra.Command {
 		Short: "Build the static knowledge-base site",
 		Long: `Build the site from the published articles into DIR (default _site). Only
 files whose bytes changed are written, and pages of articles that went away
-are removed, so a rebuild is fast and a deploy uploads little.
+are removed (also after a build that was interrupted), so a rebuild is fast
+and a deploy uploads little.
 
 The public build leaves out drafts and internal articles, and fails when a
 published article holds the email address or phone number of a customer of

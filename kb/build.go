@@ -30,6 +30,13 @@ const assetDir = "files"
 // pages that went away without touching anything else in the folder.
 const manifest = ".kb-manifest"
 
+// buildJournal lists, one per line, the files a build is about to write,
+// each before it is written; a finished build removes it. One left by a
+// build that was killed or failed tells the next build which files the
+// manifest does not know of may be that build's (its new pages, and the
+// temporary twins of changed ones), so they are removed if no longer wanted.
+const buildJournal = ".kb-building"
+
 // Options control one build.
 type Options struct {
 	Out        string // output folder
@@ -103,6 +110,7 @@ func (b *Builder) Build(src *Source, o Options) (*Result, error) {
 		}
 	}
 	w := newWriter(o.Out)
+	defer w.closeJournal()
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, err
 	}
@@ -228,12 +236,14 @@ func (s *site) checkLinks(src *Source) error {
 
 // writer writes files that changed and remembers all it was given.
 type writer struct {
-	dir     string
-	mu      sync.Mutex
-	files   map[string]fileStamp // written or confirmed this build
-	old     map[string]fileStamp // from the previous build's manifest
-	written atomic.Int32
-	dirs    sync.Map
+	dir      string
+	mu       sync.Mutex
+	files    map[string]fileStamp // written or confirmed this build
+	old      map[string]fileStamp // from the previous build's manifest and journal
+	written  atomic.Int32
+	dirs     sync.Map
+	journal  *os.File // buildJournal, opened on the first write
+	leftover bool     // an unfinished build left its journal
 }
 
 // fileStamp identifies a file's bytes as the last build left them: when
@@ -257,7 +267,35 @@ func newWriter(dir string) *writer {
 			w.old[f[0]] = st
 		}
 	}
+	// Files an unfinished build may have written: no stamp, so whether
+	// one holds the right bytes is found by comparing them.
+	if data, err := os.ReadFile(filepath.Join(dir, buildJournal)); err == nil {
+		w.leftover = true
+		for _, rel := range strings.Split(string(data), "\n") {
+			for _, f := range []string{rel, rel + ".tmp"} {
+				if _, ok := w.old[f]; !ok && rel != "" {
+					w.old[f] = fileStamp{size: -1}
+				}
+			}
+		}
+	}
 	return w
+}
+
+// intend records rel in the build journal before it, or its temporary
+// twin, is written.
+func (w *writer) intend(rel string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.journal == nil {
+		f, err := os.OpenFile(filepath.Join(w.dir, buildJournal), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return err
+		}
+		w.journal = f
+	}
+	_, err := w.journal.WriteString(rel + "\n")
+	return err
 }
 
 func hashBytes(data []byte) uint64 {
@@ -278,6 +316,9 @@ func (w *writer) put(rel string, data []byte) error {
 	old, known := w.old[rel]
 	w.mu.Unlock()
 	if !known {
+		if err := w.intend(rel); err != nil {
+			return err
+		}
 		created, err := w.create(full, data, &st)
 		if err != nil {
 			return err
@@ -304,6 +345,11 @@ func (w *writer) put(rel string, data []byte) error {
 	}
 	if err := w.mkdir(filepath.Dir(full)); err != nil {
 		return err
+	}
+	if known {
+		if err := w.intend(rel); err != nil {
+			return err
+		}
 	}
 	tmp := full + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
@@ -352,6 +398,15 @@ func (w *writer) mkdir(dir string) error {
 	return nil
 }
 
+// closeJournal closes the build journal if this build opened it.
+func (w *writer) closeJournal() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.journal != nil {
+		w.journal.Close()
+	}
+}
+
 func (w *writer) record(rel string, st fileStamp) {
 	w.mu.Lock()
 	w.files[rel] = st
@@ -387,9 +442,21 @@ func (w *writer) finish() (int, error) {
 		st := w.files[n]
 		fmt.Fprintf(&b, "%s\t%d\t%d\t%016x\n", n, st.size, st.mtime, st.hash)
 	}
-	old, _ := os.ReadFile(filepath.Join(w.dir, manifest))
+	path := filepath.Join(w.dir, manifest)
+	old, _ := os.ReadFile(path)
 	if !bytes.Equal(old, b.Bytes()) {
-		if err := os.WriteFile(filepath.Join(w.dir, manifest), b.Bytes(), 0o644); err != nil {
+		// Through a temporary file: a manifest cut short would forget
+		// pages, and they would never be removed.
+		if err := os.WriteFile(path+".tmp", b.Bytes(), 0o644); err != nil {
+			return removed, err
+		}
+		if err := os.Rename(path+".tmp", path); err != nil {
+			return removed, err
+		}
+	}
+	w.closeJournal()
+	if w.journal != nil || w.leftover {
+		if err := os.Remove(filepath.Join(w.dir, buildJournal)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return removed, err
 		}
 	}

@@ -290,3 +290,52 @@ func TestThemeOverride(t *testing.T) {
 		t.Errorf("broken override: %v", err)
 	}
 }
+
+func TestBuildAfterAnUnfinishedBuild(t *testing.T) {
+	a := article("a", "en", "Alpha", "First.\n")
+	out := t.TempDir()
+	build := func(arts ...*Article) *Result {
+		t.Helper()
+		res, err := Build(NewSource(testConfig(), arts), Options{Out: out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	build(a)
+	if _, err := os.Stat(filepath.Join(out, buildJournal)); err == nil {
+		t.Fatal("a finished build left its journal")
+	}
+	page := readFile(t, out, "en/a.html")
+
+	// What a build of a and a withdrawn article c, killed before its
+	// manifest, leaves: c's page made in place, half of a's next version
+	// in its temporary twin, and the journal naming both. CNAME is the
+	// site owner's, and no build ever named it.
+	files := map[string]string{
+		"en/c.html":     "<h1>Withdrawn</h1>",
+		"en/a.html.tmp": "<!doctype html><h1>Al",
+		buildJournal:    "en/c.html\nen/a.html\n",
+		"CNAME":         "help.acme.example\n",
+	}
+	for rel, data := range files {
+		if err := os.WriteFile(filepath.Join(out, filepath.FromSlash(rel)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := build(a)
+	for _, rel := range []string{"en/c.html", "en/a.html.tmp", buildJournal} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel))); err == nil {
+			t.Errorf("%s is still in the site after the next build", rel)
+		}
+	}
+	if got := readFile(t, out, "CNAME"); got != files["CNAME"] {
+		t.Errorf("CNAME, no build's file, became %q", got)
+	}
+	if got := readFile(t, out, "en/a.html"); got != page {
+		t.Error("a's page changed")
+	}
+	if res.Written != 0 || res.Removed != 2 {
+		t.Errorf("the build after: %+v; want nothing written and the two leftovers removed", res)
+	}
+}
