@@ -18,6 +18,10 @@ func fastFrontMatter(fm string) (frontMatter, bool) {
 	if !utf8.ValidString(fm) || strings.ContainsFunc(fm, func(r rune) bool { return !ticket.YAMLPrintable(r) }) {
 		return m, false // YAML refuses the file: let it say so
 	}
+	// YAML breaks lines at these too; only "\n" is handled here.
+	if strings.ContainsAny(fm, "\r\u0085\u2028\u2029") {
+		return m, false
+	}
 	seen := 0
 	for _, line := range strings.Split(strings.TrimSuffix(fm, "\n"), "\n") {
 		key, val, ok := strings.Cut(line, ": ")
@@ -105,7 +109,7 @@ func flowList(s string) ([]string, bool) {
 	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
 		return nil, false
 	}
-	inner := strings.TrimSpace(s[1 : len(s)-1])
+	inner := strings.Trim(s[1:len(s)-1], " \t") // YAML's white space, not Go's
 	if inner == "" {
 		return []string{}, true // as YAML reads []
 	}
