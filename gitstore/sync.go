@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
@@ -388,7 +389,8 @@ func (s *Store) syncGoGit(res *SyncResult, branch string, opt SyncOptions) error
 				return fmt.Errorf("%s: %w", track, err)
 			}
 			upstream = ref.Hash()
-		case isNoMatchingRef(err):
+		case isNoMatchingRef(err), errors.Is(err, transport.ErrEmptyRemoteRepository):
+			// The branch is not on the remote yet (or nothing is): push it.
 		default:
 			return fmt.Errorf("fetch %s: %w", res.Remote, err)
 		}

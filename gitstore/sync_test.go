@@ -233,3 +233,25 @@ func TestChangedFiles(t *testing.T) {
 		t.Error("read back")
 	}
 }
+
+// The first sync of a new desk goes to a remote with nothing in it yet.
+func TestSyncToEmptyRemote(t *testing.T) {
+	for _, engine := range []string{EngineGit, EngineGoGit} {
+		t.Run(engine, func(t *testing.T) {
+			repo := newRepo(t)
+			writeFile(t, filepath.Join(repo, "tickets", "aa", "aa1111.md"), "one\n")
+			commitAll(t, repo, "first")
+			remote := filepath.Join(t.TempDir(), "remote.git")
+			gitc(t, repo, "init", "-q", "--bare", remote)
+			gitc(t, repo, "remote", "add", "origin", remote)
+			res, err := openStore(t, repo).Sync(SyncOptions{Engine: engine, Merge: joinMerge})
+			if err != nil {
+				t.Fatalf("first sync to an empty remote: %v", err)
+			}
+			head := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD"))
+			if got := strings.TrimSpace(gitc(t, repo, "--git-dir", remote, "rev-parse", "main")); got != head || !res.Pushed {
+				t.Errorf("remote main = %s, pushed %v; want %s", got, res.Pushed, head)
+			}
+		})
+	}
+}
