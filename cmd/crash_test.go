@@ -489,13 +489,20 @@ func TestCrashRulesApply(t *testing.T) {
 	}
 }
 
-// TestCrashSync kills `ticket sync` (fetch, merge, push through the git
-// CLI against a bare remote served by git daemon on loopback) with its git
-// children at random moments, while the other clone keeps pushing. The
+// TestCrashSync kills `ticket sync` (fetch, merge, push against a bare
+// remote served by git daemon on loopback; through the git CLI, with its
+// git children, and through the built-in go-git engine) at random moments,
+// while the other clone keeps pushing. The
 // daemon's side is not killed, as a real remote would not be. Rerunning
 // sync must finish the work: both clones end on the same commit holding
 // every ticket and every change.
 func TestCrashSync(t *testing.T) {
+	for _, engine := range []string{"git", "go-git"} {
+		t.Run(engine, func(t *testing.T) { crashSync(t, engine) })
+	}
+}
+
+func crashSync(t *testing.T, engine string) {
 	h := newHarness(t)
 	iters := envCount(t, "TICKET_CRASH_ITER", 3)
 	root := t.TempDir()
@@ -505,7 +512,7 @@ func TestCrashSync(t *testing.T) {
 	seed := h.newDesk(root)
 	h.must(seed, "git", "remote", "add", "origin", url)
 	h.must(seed, "ticket", "new", "First", "--customer", "jane@example.com", "-m", "Hello.")
-	h.must(seed, "ticket", "sync")
+	h.must(seed, "ticket", "sync", "--engine", engine)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
 	for _, c := range []string{a, b} {
 		h.must(root, "git", "clone", "-q", url, c)
@@ -520,20 +527,20 @@ func TestCrashSync(t *testing.T) {
 		h.must(b, "ticket", "new", fmt.Sprintf("From B %d", i), "--customer", "b@example.com", "-m", "B.")
 		h.must(b, "ticket", "note", shared, "-m", fmt.Sprintf("note b%d.", i))
 		want += 2
-		full = h.timed(b, "ticket", "sync")
-		wasKilled, delay, out := h.killed(a, full, "sync")
+		full = h.timed(b, "ticket", "sync", "--engine", engine)
+		wasKilled, delay, out := h.killed(a, full, "sync", "--engine", engine)
 		h.sound(a)
 		_, err := os.Stat(filepath.Join(a, ".git", "ticket", "sync-running"))
 		cut := err == nil
-		if out2, code := h.try(a, nil, "ticket", "sync"); code != 0 {
+		if out2, code := h.try(a, nil, "ticket", "sync", "--engine", engine); code != 0 {
 			t.Fatalf("run %d (killed=%v after %v): sync after the kill: exit %d\n%s\nkilled run said:\n%s",
 				i, wasKilled, delay, code, out2, out)
 		}
 		h.clean(a)
 		t.Logf("run %d: killed=%v after %v of %v; left a sync to undo: %v", i, wasKilled, delay.Round(time.Millisecond), full.Round(time.Millisecond), cut)
 	}
-	h.must(b, "ticket", "sync")
-	h.must(a, "ticket", "sync")
+	h.must(b, "ticket", "sync", "--engine", engine)
+	h.must(a, "ticket", "sync", "--engine", engine)
 	h.clean(a)
 	h.clean(b)
 	ha, hb := h.must(a, "git", "rev-parse", "HEAD"), h.must(b, "git", "rev-parse", "HEAD")
