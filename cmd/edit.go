@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/ticketdesk/ticket/desk"
-	"github.com/ticketdesk/ticket/gitstore"
 	"github.com/ticketdesk/ticket/ticket"
 )
 
@@ -26,7 +25,11 @@ func newEditCmd(app *App) *cobra.Command {
 		Short: "Edit a ticket file in $EDITOR; it is validated before the commit",
 		Long: `Open the ticket file in $VISUAL or $EDITOR. When the editor closes, the
 file is parsed and validated; a broken file is not committed (on a terminal
-you may edit again). The file is saved exactly as you wrote it.`,
+you may edit again). The file is saved exactly as you wrote it, unless the
+ticket changed while the editor was open (a mail arrived, a rule or another
+agent saved it): then your edit and that change are merged as a pull merges
+them, and a line on standard error says so. When saving fails, your edit is
+kept in a temporary file, named in the error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ID = args[0]
@@ -92,6 +95,13 @@ func runEdit(app *App, o editOptions) error {
 	if err != nil {
 		return err
 	}
+	// Taking the lock finishes a save a killed command left (an earlier
+	// edit, say), so the file read next is the one committed.
+	unlock, err := d.Lock(desk.LockWait)
+	if err != nil {
+		return err
+	}
+	unlock()
 	l, err := d.Get(d.Store.Worktree(), o.ID)
 	if err != nil {
 		return err
@@ -104,7 +114,12 @@ func runEdit(app *App, o editOptions) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
+	keep := false // the edit, when it could not be saved
+	defer func() {
+		if !keep {
+			os.Remove(f.Name())
+		}
+	}()
 	if _, err := f.Write(l.Raw); err != nil {
 		return err
 	}
@@ -143,10 +158,18 @@ func runEdit(app *App, o editOptions) error {
 			continue
 		}
 		clean := []byte(ticket.CleanText(string(data)))
-		if _, err := d.Commit([]gitstore.Change{{Path: l.Path, Data: clean}}, desk.SaveOptions{
+		merged, err := d.CommitEdit(l.Path, l.Raw, clean, desk.SaveOptions{
 			Message: fmt.Sprintf("ticket %s: edit", l.ID), Author: author, NoCommit: app.NoCommit,
-		}); err != nil {
-			return err
+		})
+		if err != nil {
+			keep = true
+			return withHint(err, "nothing was saved; your edit is kept in "+f.Name())
+		}
+		if merged {
+			fmt.Fprintf(app.Err, "ticket %s: changed while you edited; your edit and that change were merged\n", l.ID)
+			if now, err := d.Get(d.Store.Worktree(), l.ID); err == nil {
+				t = now.Ticket
+			}
 		}
 		if o.out.enabled() {
 			return o.out.print(app.Out, toJSON(d, t, true))

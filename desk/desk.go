@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -332,4 +333,39 @@ func (d *Desk) Agent(a *gitstore.Signature) string {
 		return sig.Name
 	}
 	return sig.Email
+}
+
+// CommitEdit saves the file an agent edited by hand: edited is what they
+// wrote over before, the bytes of the ticket file at path when they began.
+// The editor may be open for minutes without the desk lock, so under the
+// lock the file is read again. Unchanged, edited is saved as written.
+// Changed meanwhile (a mail imported, a rule applied, another agent's
+// note), the edit and that change are merged as a pull merges them
+// (ticket.Merge), so neither is lost; merged reports that case.
+func (d *Desk) CommitEdit(path string, before, edited []byte, o SaveOptions) (merged bool, err error) {
+	unlock, err := d.Lock(LockWait)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	now, err := d.Store.Worktree().Read(path)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	data := edited
+	if !bytes.Equal(now, before) {
+		var sides [3]*ticket.Ticket
+		for i, b := range [][]byte{before, edited, now} {
+			if sides[i], err = ticket.ParseFile(path, b); err != nil {
+				return false, fmt.Errorf("%s changed while it was being edited, and cannot be merged with the edit: %w", path, err)
+			}
+		}
+		m, _ := ticket.Merge(sides[0], sides[1], sides[2])
+		if err := m.Validate(); err != nil {
+			return false, fmt.Errorf("%s changed while it was being edited, and the merge with the edit is not valid: %w", path, err)
+		}
+		data, merged = ticket.Render(m), true
+	}
+	_, err = d.Commit([]gitstore.Change{{Path: path, Data: data}}, o)
+	return merged, err
 }
