@@ -11,11 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	keys "github.com/chromedp/chromedp/kb"
 )
@@ -254,4 +256,89 @@ func distinctColors(img image.Image) int {
 
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// liveActiveContent lists what in the live page could run code: inline event
+// handlers, script-bearing URLs, style attributes, embedded documents and
+// any script but the theme's two. It runs after the page's own scripts,
+// so it also sees what the search page builds from the index.
+const liveActiveContent = `(() => {
+  const bad = [];
+  const urlAttrs = ['href', 'src', 'action', 'formaction', 'srcset', 'poster', 'data', 'background', 'xlink:href'];
+  for (const e of document.querySelectorAll('*')) {
+    for (const a of e.attributes) {
+      const v = a.value.replace(/[\s\u0000-\u001f]+/g, '').toLowerCase();
+      if (a.name.startsWith('on')) bad.push(e.tagName + ' ' + a.name);
+      if (a.name === 'style') bad.push(e.tagName + ' style');
+      if (urlAttrs.includes(a.name) && /^(javascript|vbscript|livescript|data):/.test(v)) bad.push(e.tagName + ' ' + a.name + '=' + a.value);
+    }
+    if (['iframe', 'frame', 'object', 'embed', 'base', 'svg', 'math', 'style', 'form'].includes(e.localName) && !e.matches('form.search')) bad.push(e.localName);
+  }
+  for (const s of document.scripts) {
+    const path = s.src ? new URL(s.src).pathname : '';
+    if (!/\/search(-index)?\.js$/.test(path)) bad.push('script ' + (s.src || s.text.slice(0, 60)));
+  }
+  return bad;
+})()`
+
+// The hostile article of TestHostileArticleIsInert, opened in Chromium:
+// on its page, the lists that name it and the search page showing it as a
+// result, no script of it runs (no dialog opens while any page loads) and
+// nothing that could run is in the live document.
+func TestBrowserHostileArticleRunsNothing(t *testing.T) {
+	a := article("hostile", "en", `Kettle <script>alert("title")</script>`, hostile, func(a *Article) {
+		a.Category = `<img src=x onerror=alert(19)>`
+		a.Tags = []string{`"><script>alert(20)</script>`}
+		a.Description = `Kettle " onmouseover="alert(21)`
+	})
+	calm := article("descale", "en", "Descale the kettle", "Use white vinegar.\n")
+	out := t.TempDir()
+	if _, err := Build(NewSource(testConfig(), []*Article{a, calm}), Options{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	t.Cleanup(srv.Close)
+	ctx := newBrowser(t)
+
+	var mu sync.Mutex
+	var dialogs []string
+	events := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			dialogs = append(dialogs, ev.Message)
+			mu.Unlock()
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+
+	for _, p := range []string{
+		"/en/hostile.html", "/en/index.html", "/index.html",
+		"/en/category/" + groupSlug(a.Category) + ".html", "/en/tag/" + groupSlug(a.Tags[0]) + ".html",
+		"/search.html?q=kettle",
+	} {
+		do(t, ctx, "open "+p, chromedp.Navigate(srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
+		if strings.HasPrefix(p, "/search") {
+			// Both articles are found; the hostile title is shown as text.
+			_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#results li').length === 2`,
+				chromedp.WithPollingTimeout(30*time.Second)))
+			results := get(t, ctx, "read results", chromedp.Text(chromedp.CSS("#results")))
+			if err != nil || !strings.Contains(results, `Kettle <script>alert("title")</script>`) {
+				t.Errorf("search for kettle found %q (%v); want both articles, the hostile title as text", results, err)
+			}
+		}
+		if bad := get(t, ctx, "look for active content in "+p, chromedp.Evaluate[[]string](liveActiveContent)); len(bad) > 0 {
+			t.Errorf("%s: active content in the live page: %q", p, bad)
+		}
+	}
+	// A handler that fires on load (an image's onerror) has had its chance.
+	do(t, ctx, "reload the article", chromedp.Navigate(srv.URL+"/en/hostile.html"), chromedp.WaitVisible(chromedp.CSS("main")), chromedp.Sleep(500*time.Millisecond))
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dialogs) > 0 {
+		t.Errorf("the hostile article ran code: dialogs %q", dialogs)
+	}
 }
