@@ -35,7 +35,8 @@ and a deploy uploads little.
 
 The public build leaves out drafts and internal articles, and fails when a
 published article holds the email address or phone number of a customer of
-the desk's tickets. --internal adds internal articles (for a site behind a
+the desk's tickets, also an address written around ("jane at example dot
+com"). --internal adds internal articles (for a site behind a
 login). --check-links fails on links to missing articles or files.`,
 		Example: `  ticket kb build -o public --base-url https://help.example.com/ --check-links
   ticket kb build --ref origin/main -o public     # in CI, from a branch

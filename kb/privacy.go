@@ -16,13 +16,84 @@ var (
 	// phoneRE finds things written like phone numbers: an optional +, then
 	// digits with spaces, dots, dashes, slashes or brackets between them.
 	phoneRE = lazyRegexp(`\+?\(?\d[\d ().\-/]{5,}\d`)
+	// veiledRE finds addresses written to dodge harvesters: "jane at
+	// example dot com", "jane[at]example[dot]com", "jane (at) example.com",
+	// "jane @ example . com". Only a match that turns out to be a known
+	// customer's address is reported, so a loose pattern costs nothing.
+	veiledRE  = lazyRegexp(`(?i)([a-z0-9._%+\-]+)\s*(?:[\[({<]\s*(?:at|@)\s*[\])}>]|\s+at\s+|@)\s*([a-z0-9\-]+(?:\s*(?:[\[({<]\s*(?:dot|\.)\s*[\])}>]|\s+dot\s+|\.)\s*[a-z0-9\-]+)+)`)
+	veiledDot = lazyRegexp(`(?i)\s*(?:[\[({<]\s*(?:dot|\.)\s*[\])}>]|\s+dot\s+|\.)\s*`)
 )
+
+// veiled returns the veiledRE matches in raw (as from
+// FindAllStringSubmatchIndex) that may be a customer's address. The
+// pattern is only tried where an "@" or a free-standing "at" follows the
+// part before the @ of a customer's address: over whole articles it cost
+// more than the rest of the privacy check.
+func (c *Customers) veiled(raw string) [][]int {
+	var out [][]int
+	if len(c.locals) == 0 {
+		return nil
+	}
+	lower := strings.ToLower(raw)
+	for p := 0; p < len(lower); {
+		at, sign := strings.Index(lower[p:], "at"), strings.IndexByte(lower[p:], '@')
+		switch {
+		case at < 0 && sign < 0:
+			return out
+		case at < 0 || sign >= 0 && sign < at:
+			p += sign
+		default:
+			p += at
+			if p > 0 && !isVeilSpace(lower[p-1]) || p+2 < len(lower) && !isVeilSpace(lower[p+2]) {
+				p += 2 // inside a word: "that", "water"
+				continue
+			}
+		}
+		end := p
+		for end > 0 && isVeilSpace(lower[end-1]) {
+			end--
+		}
+		start := end
+		for start > 0 && isLocalChar(lower[start-1]) {
+			start--
+		}
+		if len(out) > 0 && start < out[len(out)-1][1] || !c.locals[lower[start:end]] {
+			p++
+			continue
+		}
+		m := veiledRE().FindStringSubmatchIndex(raw[start:min(len(raw), p+300)])
+		if m == nil || m[0] != 0 {
+			p++
+			continue
+		}
+		for i := range m {
+			m[i] += start
+		}
+		out = append(out, m)
+		p = m[1]
+	}
+	return out
+}
+
+// isVeilSpace reports whether c may stand between an address's parts and
+// a veiled "at": white space and brackets.
+func isVeilSpace(c byte) bool { return strings.IndexByte(" \t\n\r[](){}<>", c) >= 0 }
+
+func isLocalChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0
+}
+
+// unveil turns a veiledRE match into the address it stands for.
+func unveil(m []string) string {
+	return strings.ToLower(m[1] + "@" + veiledDot().ReplaceAllString(m[2], "."))
+}
 
 // Customers are the contact details of every customer of a desk: the email
 // addresses and phone numbers that must never appear on the public site.
 type Customers struct {
 	emails map[string]string // lower-case address → a ticket id
 	phones map[string]string // phoneKey → a ticket id
+	locals map[string]bool   // the part before the @ of each address
 }
 
 // LoadCustomers collects customers' contact details from the desk's
@@ -48,7 +119,7 @@ func LoadCustomers(d *desk.Desk, ref string, warn func(error)) (*Customers, erro
 // number, and addresses and numbers customers wrote in their messages. The
 // desk's own and its agents' addresses are left out.
 func CustomersOf(cfg *ticket.Config, ts []*ticket.Ticket) *Customers {
-	c := &Customers{emails: map[string]string{}, phones: map[string]string{}}
+	c := &Customers{emails: map[string]string{}, phones: map[string]string{}, locals: map[string]bool{}}
 	ours := map[string]bool{}
 	if cfg != nil {
 		ours[strings.ToLower(cfg.Email)] = true
@@ -68,6 +139,7 @@ func CustomersOf(cfg *ticket.Config, ts []*ticket.Ticket) *Customers {
 				if e = strings.ToLower(e); !ours[e] {
 					if _, ok := c.emails[e]; !ok {
 						c.emails[e] = t.ID
+						c.locals[e[:strings.LastIndexByte(e, '@')]] = true
 					}
 				}
 			}
@@ -125,6 +197,16 @@ func (c *Customers) Check(arts []*Article, rel func(string) string) error {
 			e := raw[m[0]:m[1]]
 			if id, ok := c.emails[strings.ToLower(e)]; ok {
 				errs = append(errs, fmt.Errorf("%s:%d: %s is the email address of a customer (ticket %s)", rel(a.Path), lineOf(m[0]), e, id))
+			}
+		}
+		for _, m := range c.veiled(raw) {
+			text := raw[m[0]:m[1]]
+			if emailRE().MatchString(text) && !strings.ContainsAny(text, " \t\n[](){}<>") {
+				continue // written plainly: reported above
+			}
+			addr := unveil([]string{text, raw[m[2]:m[3]], raw[m[4]:m[5]]})
+			if id, ok := c.emails[addr]; ok {
+				errs = append(errs, fmt.Errorf("%s:%d: %q is the email address of a customer (%s, ticket %s) written around", rel(a.Path), lineOf(m[0]), text, addr, id))
 			}
 		}
 		for _, m := range phoneRE().FindAllStringIndex(raw, -1) {

@@ -181,6 +181,46 @@ func TestPrivacyCheck(t *testing.T) {
 	}
 }
 
+// A customer's address written around, as people do to dodge harvesters,
+// is still the customer's address; other words around "at" and "dot"
+// are not flagged.
+func TestPrivacyCheckSeesVeiledAddresses(t *testing.T) {
+	cust := CustomersOf(testConfig(), []*ticket.Ticket{resolvedTicket()})
+	check := func(body string) error {
+		return cust.Check([]*Article{article("leaky", "en", "Leaky", body)}, func(s string) string { return s })
+	}
+	for _, veiled := range []string{
+		"jane.doe at example dot com",
+		"Jane.Doe AT Example DOT Com",
+		"jane.doe[at]example[dot]com",
+		"jane.doe [at] example [dot] com",
+		"jane.doe (at) example.com",
+		"jane.doe{at}example{.}com",
+		"jane.doe @ example . com",
+		"jane.doe <at> example <dot> com",
+		"jane.doe at\nexample dot com",
+	} {
+		err := check("Write to " + veiled + " for the refund.\n")
+		if !IsPrivacy(err) || !strings.Contains(err.Error(), "jane.doe@example.com, ticket 7kq2m9") {
+			t.Errorf("%q: %v", veiled, err)
+		}
+	}
+	for _, fine := range []string{
+		"Look at example dot com for the manual.",
+		"Write to support at acme dot example.",
+		"Meet jane at example.org.",
+		"The kettle at example dot com costs 30 euros.",
+	} {
+		if err := check(fine + "\n"); err != nil {
+			t.Errorf("%q: flagged: %v", fine, err)
+		}
+	}
+	// A plain address is reported once, as before.
+	if err := check("Write to jane.doe@example.com.\n"); err == nil || strings.Count(err.Error(), "jane.doe@example.com") != 1 {
+		t.Errorf("plain address: %v", err)
+	}
+}
+
 // TestArticleAliasBomb: YAML aliases in an article's front matter are
 // refused with the file and line, before anything expands.
 func TestArticleAliasBomb(t *testing.T) {
