@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // clonePair makes a bare remote with one commit and two clones of it.
@@ -253,5 +255,40 @@ func TestSyncToEmptyRemote(t *testing.T) {
 				t.Errorf("remote main = %s, pushed %v; want %s", got, res.Pushed, head)
 			}
 		})
+	}
+}
+
+// Undoing a killed sync removes the files its merge wrote, which the
+// remote branch holds, and leaves a file someone made meanwhile.
+func TestRecoverSyncKeepsFilesMadeMeanwhile(t *testing.T) {
+	_, a, b := clonePair(t)
+	writeFile(t, filepath.Join(b, "tickets", "bb", "bb2222.md"), "from b\n")
+	commitAll(t, b, "b")
+	gitc(t, b, "push", "-q", "origin", "HEAD")
+	gitc(t, a, "fetch", "-q", "origin", "+refs/heads/main:refs/remotes/origin/main")
+	s := openStore(t, a)
+	marker := s.syncMarker()
+	os.MkdirAll(filepath.Dir(marker), 0o755)
+	os.WriteFile(marker, []byte("1 x\n"), 0o644)
+	old := time.Now().Add(-10 * time.Second)
+	os.Chtimes(marker, old, old)
+	// The killed merge had written b's file, not yet the index; someone
+	// saved a file of their own in the desk while it ran.
+	merged := filepath.Join(a, "tickets", "bb", "bb2222.md")
+	mine := filepath.Join(a, "tickets", "cc", "notes-while-syncing.md")
+	writeFile(t, merged, "from b\n")
+	writeFile(t, mine, "mine\n")
+	recovered, err := s.RecoverSync()
+	if err != nil || !recovered {
+		t.Fatalf("RecoverSync = %v, %v", recovered, err)
+	}
+	if _, err := os.Stat(merged); err == nil {
+		t.Error("the file the killed merge wrote is still there")
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("a file made during the sync, which no remote branch holds, was removed: %v", err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the sync mark is still there")
 	}
 }

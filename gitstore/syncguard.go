@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // syncMarker exists while a sync runs. Sync checks that the desk is clean
@@ -21,7 +24,7 @@ func (s *Store) syncMarker() string { return filepath.Join(s.gitDir, "ticket", "
 // a killed sync is still there, it first puts the desk back where that
 // sync started: it removes the lock files git left since then, quits the
 // merge it left unfinished, restores the desk's files and index to HEAD
-// and removes the files it wrote. Commits are never touched: whatever the
+// and removes the new files it wrote (a remote branch holds their paths). Commits are never touched: whatever the
 // killed sync committed stays and is pushed by this one. recovered says
 // whether there was anything to recover. The caller holds the desk lock.
 func (s *Store) GuardSync() (done func(), recovered bool, err error) {
@@ -94,19 +97,62 @@ func (s *Store) recoverSync(since time.Time) error {
 		}
 	}
 	// Files the killed sync wrote that no index entry names (a merge cut
-	// short after the work tree, before the index).
+	// short after the work tree, before the index). A merge only writes
+	// what the remote branch holds, so a new file that no remote branch
+	// has is someone's own, made while the sync ran, and stays.
 	out, err := s.gitRun("ls-files", "-z", "--others", "--exclude-standard", "--", deskPath)
 	if err != nil {
 		return err
 	}
+	var upstream []*object.Tree
 	for _, f := range strings.Split(out, "\x00") {
 		if f == "" {
 			continue
 		}
 		full := filepath.Join(s.root, filepath.FromSlash(f))
-		if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() && !fi.ModTime().Before(since) {
+		fi, err := os.Lstat(full)
+		if err != nil || !fi.Mode().IsRegular() || fi.ModTime().Before(since) {
+			continue
+		}
+		if upstream == nil {
+			upstream = s.remoteTrees()
+		}
+		if inAnyTree(upstream, f) {
 			os.Remove(full)
 		}
 	}
 	return os.Remove(s.syncMarker())
+}
+
+// remoteTrees returns the trees of the remote-tracking branches, which a
+// fetch leaves before any merge; an empty, non-nil list when there are
+// none.
+func (s *Store) remoteTrees() []*object.Tree {
+	s.reindex()
+	out := []*object.Tree{}
+	refs, err := s.repo.References()
+	if err != nil {
+		return out
+	}
+	refs.ForEach(func(r *plumbing.Reference) error {
+		if !r.Name().IsRemote() || r.Type() != plumbing.HashReference {
+			return nil
+		}
+		if c, err := s.repo.CommitObject(r.Hash()); err == nil {
+			if t, err := c.Tree(); err == nil {
+				out = append(out, t)
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+func inAnyTree(trees []*object.Tree, path string) bool {
+	for _, t := range trees {
+		if _, err := t.FindEntry(path); err == nil {
+			return true
+		}
+	}
+	return false
 }
