@@ -58,10 +58,16 @@ func cleanRel(p string) (string, error) {
 	return c, nil
 }
 
-// Worktree returns a Reader over the files on disk under Dir().
-func (s *Store) Worktree() Reader { return worktreeReader{dir: s.dir} }
+// Worktree returns a Reader over the files on disk under Dir(). It reads
+// no file through a symbolic link: List leaves links out, and Read refuses
+// a path that is a link or lies in a linked folder, as a pull can bring a
+// link in that points anywhere on the machine.
+func (s *Store) Worktree() Reader { return worktreeReader{dir: s.dir, folders: &sync.Map{}} }
 
-type worktreeReader struct{ dir string }
+type worktreeReader struct {
+	dir     string
+	folders *sync.Map // desk-relative folder → error (nil: not a link)
+}
 
 func (w worktreeReader) List(sub string) ([]FileInfo, error) {
 	rel, err := cleanRel(sub)
@@ -115,7 +121,37 @@ func (w worktreeReader) Read(p string) ([]byte, error) {
 	if rel == "" {
 		return nil, fmt.Errorf("%s: is the desk folder", p)
 	}
-	return os.ReadFile(filepath.Join(w.dir, filepath.FromSlash(rel)))
+	for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+		if err := w.notLinked(d); err != nil {
+			return nil, err
+		}
+	}
+	data, err := readNoFollow(filepath.Join(w.dir, filepath.FromSlash(rel)))
+	if errors.Is(err, errIsLink) {
+		return nil, linkError(rel)
+	}
+	return data, err
+}
+
+// notLinked checks one folder of the desk, once per reader.
+func (w worktreeReader) notLinked(d string) error {
+	if v, ok := w.folders.Load(d); ok {
+		err, _ := v.(error)
+		return err
+	}
+	var err error
+	if fi, e := os.Lstat(filepath.Join(w.dir, filepath.FromSlash(d))); e == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		err = linkError(d)
+	}
+	w.folders.Store(d, err)
+	return err
+}
+
+// errIsLink is what readNoFollow returns for a symbolic link.
+var errIsLink = errors.New("is a symbolic link")
+
+func linkError(rel string) error {
+	return fmt.Errorf("%s: is a symbolic link; ticket reads nothing in the desk through a link (a pull can bring one in that points anywhere): replace it with the real file or folder", rel)
 }
 
 // AtRef returns a Reader over the desk as committed at rev: a branch, tag,

@@ -189,3 +189,34 @@ func TestAtRefConcurrentReads(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A link in the desk, as a pull can bring one, is never read through.
+func TestWorktreeReaderRefusesLinks(t *testing.T) {
+	repo := newRepo(t)
+	outside := t.TempDir()
+	writeFile(t, filepath.Join(outside, "secret.md"), "not the desk's\n")
+	writeFile(t, filepath.Join(repo, "tickets", "ab", "abcdef.md"), "a\n")
+	os.MkdirAll(filepath.Join(repo, ".ticket"), 0o755)
+	if err := os.Symlink(outside, filepath.Join(repo, ".ticket", "templates")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret.md"), filepath.Join(repo, "tickets", "ab", "linked.md")); err != nil {
+		t.Fatal(err)
+	}
+	w := openStore(t, repo).Worktree()
+	for _, p := range []string{".ticket/templates/secret.md", "tickets/ab/linked.md"} {
+		b, err := w.Read(p)
+		if err == nil || !strings.Contains(err.Error(), "is a symbolic link") || b != nil {
+			t.Errorf("Read(%s) = %q, %v; want a refusal", p, b, err)
+		}
+	}
+	if b, err := w.Read("tickets/ab/abcdef.md"); err != nil || string(b) != "a\n" {
+		t.Errorf("Read of a plain file = %q, %v", b, err)
+	}
+	list, _ := w.List("")
+	for _, f := range list {
+		if strings.Contains(f.Path, "secret") || strings.Contains(f.Path, "linked") {
+			t.Errorf("List shows %s", f.Path)
+		}
+	}
+}

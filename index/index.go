@@ -248,6 +248,9 @@ func workers() int { return max(1, min(runtime.GOMAXPROCS(0), 8)) }
 // listWorktree lists tickets/XY/ID.md with the stat data of each file.
 func listWorktree(root string) ([]key, error) {
 	base := filepath.Join(root, ticket.TicketsDir)
+	if fi, err := os.Lstat(base); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, fmt.Errorf("%s: is a symbolic link; ticket reads no tickets through a link (a pull can bring one in that points anywhere): replace it with the real folder", ticket.TicketsDir)
+	}
 	shards, err := os.ReadDir(base)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

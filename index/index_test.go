@@ -352,3 +352,18 @@ func TestWriterRemovesStaleTemps(t *testing.T) {
 		t.Errorf("%s: a temporary file another writer may still be writing was removed (%v)", filepath.Base(fresh), err)
 	}
 }
+
+func TestLinkedTicketsFolderIsRefused(t *testing.T) {
+	d := newDesk(t)
+	outside := t.TempDir()
+	tk := sampleTicket("7kq2m9", "Kettle", "broken kettle")
+	os.MkdirAll(filepath.Join(outside, "7k"), 0o755)
+	os.WriteFile(filepath.Join(outside, "7k", "7kq2m9.md"), ticket.Render(tk), 0o644)
+	if err := os.Symlink(outside, filepath.Join(d.root, "tickets")); err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := d.ix.Worktree(parse)
+	if err == nil || !strings.Contains(err.Error(), "tickets: is a symbolic link") {
+		t.Fatalf("Worktree over a linked tickets folder = %d results, %v; want a refusal", len(res), err)
+	}
+}
