@@ -34,7 +34,15 @@ func (c *Customers) veiled(raw string) [][]int {
 	if len(c.locals) == 0 {
 		return nil
 	}
-	lower := strings.ToLower(raw)
+	// ASCII only, so that offsets in lower are offsets in raw: Unicode
+	// lower-casing changes lengths (İ grows, the Kelvin sign shrinks).
+	b := []byte(raw)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	lower := string(b)
 	for p := 0; p < len(lower); {
 		at, sign := strings.Index(lower[p:], "at"), strings.IndexByte(lower[p:], '@')
 		switch {

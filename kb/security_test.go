@@ -215,6 +215,10 @@ func TestPrivacyCheckSeesVeiledAddresses(t *testing.T) {
 			t.Errorf("%q: flagged: %v", fine, err)
 		}
 	}
+	// Letters whose lower case has another length do not shift the search.
+	if err := check(strings.Repeat("İ", 200) + " \u212a at Write to jane.doe at example dot com\n"); !IsPrivacy(err) {
+		t.Errorf("after İ and the Kelvin sign: %v", err)
+	}
 	// A plain address is reported once, as before.
 	if err := check("Write to jane.doe@example.com.\n"); err == nil || strings.Count(err.Error(), "jane.doe@example.com") != 1 {
 		t.Errorf("plain address: %v", err)
