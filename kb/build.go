@@ -453,6 +453,8 @@ func (w *writer) finish() (int, error) {
 		if err := os.Rename(path+".tmp", path); err != nil {
 			return removed, err
 		}
+	} else if w.leftover {
+		os.Remove(path + ".tmp") // of a build killed between the two
 	}
 	w.closeJournal()
 	if w.journal != nil || w.leftover {
