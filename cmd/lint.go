@@ -40,6 +40,8 @@ Errors (exit code 1):
   - an assignee or team the configuration does not list (when it lists any)
   - an attachment reference whose file is missing
   - a time in the future (more than 5 minutes after now; TICKET_NOW sets now)
+  - a symbolic link in the desk (ticket neither reads nor writes through one;
+    checked in the work tree, not with --ref)
 
 Warnings (exit code 0):
   - files under tickets/ that are neither tickets nor attachments
@@ -116,6 +118,7 @@ func runLint(app *App, o lintOptions) error {
 			return err
 		}
 	}
+	findings = append(findings, d.LinkFindings(r)...)
 	desk.SortFindings(findings)
 	errs, warns := 0, 0
 	for _, f := range findings {

@@ -380,3 +380,22 @@ func SortFindings(fs []Finding) {
 		return strings.Compare(a.Message, b.Message)
 	})
 }
+
+// LinkFindings reports, as errors, the symbolic links that r's listings
+// met in the desk (under tickets/, kb/, .ticket/ and whatever else was
+// listed through r): ticket neither reads nor writes through a link, so a
+// pull that brings one in is stopped here, in review. Readers that do not
+// see links (a commit's) report none.
+func (d *Desk) LinkFindings(r gitstore.Reader) []Finding {
+	lr, ok := r.(interface{ Links() []string })
+	if !ok {
+		return nil
+	}
+	r.List(".ticket") // the configuration and templates, if not listed yet
+	var out []Finding
+	for _, l := range lr.Links() {
+		out = append(out, Finding{File: d.rel(l), Severity: ticket.LintError,
+			Message: "a symbolic link; ticket neither reads nor writes through links in the desk (a pull can bring in one that points anywhere): replace it with the real file or folder"})
+	}
+	return out
+}

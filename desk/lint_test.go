@@ -148,3 +148,43 @@ func TestFindingsOf(t *testing.T) {
 		}
 	}
 }
+
+func TestLintNamesSymbolicLinks(t *testing.T) {
+	dir := t.TempDir()
+	st, err := gitstore.Init(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "tickets", "ab"), 0o755)
+	os.MkdirAll(filepath.Join(dir, ".ticket"), 0o755)
+	for link, target := range map[string]string{
+		"tickets/7k":          outside,
+		"tickets/ab/x.md":     filepath.Join(outside, "x.md"),
+		".ticket/templates":   outside,
+		".ticket/config.yaml": filepath.Join(outside, "config.yaml"),
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := &Desk{Store: st, Config: ticket.DefaultConfig("", ""), Now: func() time.Time { return monday }}
+	r := st.Worktree()
+	if _, err := d.Lint(r); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range d.LinkFindings(r) {
+		if f.Severity != ticket.LintError || !strings.Contains(f.Message, "symbolic link") {
+			t.Errorf("finding %v", f)
+		}
+		got = append(got, f.File)
+	}
+	if want := ".ticket/config.yaml .ticket/templates tickets/7k tickets/ab/x.md"; strings.Join(got, " ") != want {
+		t.Errorf("links named: %q, want %q", strings.Join(got, " "), want)
+	}
+	// A commit's reader does not see links: nothing to report, no failure.
+	if fs := d.LinkFindings(nil); fs != nil {
+		t.Errorf("LinkFindings(nil) = %v", fs)
+	}
+}

@@ -62,11 +62,34 @@ func cleanRel(p string) (string, error) {
 // no file through a symbolic link: List leaves links out, and Read refuses
 // a path that is a link or lies in a linked folder, as a pull can bring a
 // link in that points anywhere on the machine.
-func (s *Store) Worktree() Reader { return worktreeReader{dir: s.dir, folders: &sync.Map{}} }
+func (s *Store) Worktree() Reader {
+	return worktreeReader{dir: s.dir, folders: &sync.Map{}, links: &linkLog{seen: map[string]bool{}}}
+}
 
 type worktreeReader struct {
 	dir     string
 	folders *sync.Map // desk-relative folder → error (nil: not a link)
+	links   *linkLog  // the links List has passed over
+}
+
+// linkLog collects the symbolic links a reader's listings left out.
+type linkLog struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// Links returns the desk-relative paths of the symbolic links the reader's
+// List calls have met (and left out) so far, sorted, so that `ticket lint`
+// can name them.
+func (w worktreeReader) Links() []string {
+	w.links.mu.Lock()
+	defer w.links.mu.Unlock()
+	out := make([]string, 0, len(w.links.seen))
+	for p := range w.links.seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (w worktreeReader) List(sub string) ([]FileInfo, error) {
@@ -86,6 +109,14 @@ func (w worktreeReader) List(sub string) ([]FileInfo, error) {
 		if d.IsDir() {
 			if d.Name() == ".git" && p != base {
 				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if r, err := filepath.Rel(w.dir, p); err == nil {
+				w.links.mu.Lock()
+				w.links.seen[filepath.ToSlash(r)] = true
+				w.links.mu.Unlock()
 			}
 			return nil
 		}
