@@ -28,11 +28,7 @@ func (d *Desk) parser() index.Parser {
 }
 
 // isWorktree reports whether r reads this desk's work tree.
-func (d *Desk) isWorktree(r gitstore.Reader) bool {
-	w := d.Store.Worktree()
-	defer func() { recover() }() // a Reader of an incomparable type is not the work tree
-	return r == w
-}
+func (d *Desk) isWorktree(r gitstore.Reader) bool { return d.Store.IsWorktree(r) }
 
 // loadIndexed loads every ticket through the index. ok is false when r is a
 // reader the index does not know; the caller then reads the files.

@@ -66,6 +66,13 @@ func (s *Store) Worktree() Reader {
 	return worktreeReader{dir: s.dir, folders: &sync.Map{}, links: &linkLog{seen: map[string]bool{}}}
 }
 
+// IsWorktree reports whether r reads this store's work tree (a Reader from
+// Worktree), which the ticket index can serve.
+func (s *Store) IsWorktree(r Reader) bool {
+	w, ok := r.(worktreeReader)
+	return ok && w.dir == s.dir
+}
+
 type worktreeReader struct {
 	dir     string
 	folders *sync.Map // desk-relative folder → error (nil: not a link)
