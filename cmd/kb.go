@@ -3,7 +3,6 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -84,18 +83,16 @@ func runKBNew(app *App, o kbNewOptions) error {
 
 // saveArticle commits a new article file, refusing to overwrite one.
 func saveArticle(app *App, d *desk.Desk, a *kb.Article, msg string) error {
-	if _, err := d.Store.Worktree().Read(a.Path); err == nil {
-		return withHint(fmt.Errorf("%s already exists", d.Rel(a.Path)), "choose another slug with --slug, or edit the existing article")
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
 	author, err := app.author()
 	if err != nil {
 		return err
 	}
-	if _, err := d.Commit([]gitstore.Change{{Path: a.Path, Data: kb.Render(a)}}, desk.SaveOptions{
+	if _, err := d.CommitNew([]gitstore.Change{{Path: a.Path, Data: kb.Render(a)}}, desk.SaveOptions{
 		Message: msg, Author: author, NoCommit: app.NoCommit,
 	}); err != nil {
+		if e := (*desk.ExistsError)(nil); errors.As(err, &e) {
+			return withHint(e, "choose another slug with --slug, or edit the existing article")
+		}
 		return err
 	}
 	fmt.Fprintln(app.Out, d.Rel(a.Path))

@@ -3,7 +3,6 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -179,10 +178,8 @@ func runTemplateNew(app *App, name, msg, file, subject, description string) erro
 		return err
 	}
 	p := mailout.TemplatePath(name)
-	if _, err := d.Store.Worktree().Read(p); err == nil {
-		return withHint(fmt.Errorf("%s exists", d.Rel(p)), "edit the file and commit it, or choose another name")
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+	if err := d.CheckNew(p); err != nil {
+		return templateExists(err)
 	}
 	if strings.TrimSpace(body) == "" {
 		if !app.InTTY || !app.OutTTY {
@@ -215,13 +212,21 @@ func runTemplateNew(app *App, name, msg, file, subject, description string) erro
 	if err != nil {
 		return err
 	}
-	if _, err := d.Commit([]gitstore.Change{{Path: p, Data: []byte(b.String())}}, desk.SaveOptions{
+	if _, err := d.CommitNew([]gitstore.Change{{Path: p, Data: []byte(b.String())}}, desk.SaveOptions{
 		Message: "templates: new " + name, Author: author, NoCommit: app.NoCommit,
 	}); err != nil {
-		return err
+		return templateExists(err)
 	}
 	fmt.Fprintf(app.Out, "%s\n", d.Rel(p))
 	return nil
+}
+
+// templateExists gives CheckNew's refusal its hint.
+func templateExists(err error) error {
+	if e := (*desk.ExistsError)(nil); errors.As(err, &e) {
+		return withHint(e, "edit the file and commit it, or choose another name")
+	}
+	return err
 }
 
 // yamlScalar quotes a one-line value when YAML would read it otherwise.

@@ -298,6 +298,53 @@ func (d *Desk) Commit(changes []gitstore.Change, o SaveOptions) (string, error) 
 	})
 }
 
+// ExistsError is CheckNew's refusal: Path (as the person would type it) is
+// in the work tree. It is fs.ErrExist to errors.Is.
+type ExistsError struct{ Path string }
+
+func (e *ExistsError) Error() string        { return e.Path + " exists" }
+func (e *ExistsError) Is(target error) bool { return target == fs.ErrExist }
+
+// CheckNew returns an *ExistsError if any of the paths is in the work tree. It takes the desk lock for the look,
+// which first finishes a save a killed command left: a file that save
+// wrote is then committed, not litter. A command checks before asking for
+// text, and CommitNew checks again when it saves.
+func (d *Desk) CheckNew(paths ...string) error {
+	unlock, err := d.Lock(LockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for _, p := range paths {
+		if _, err := d.Store.Worktree().Read(p); err == nil {
+			return &ExistsError{Path: d.rel(p)}
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// CommitNew commits files that must not exist yet, as Commit does, but
+// refuses (CheckNew's error) when one does. The check and the save are
+// under one hold of the lock, so of two commands making the same file one
+// saves and the other is told it exists.
+func (d *Desk) CommitNew(changes []gitstore.Change, o SaveOptions) (string, error) {
+	unlock, err := d.Lock(LockWait)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	paths := make([]string, len(changes))
+	for i, c := range changes {
+		paths[i] = c.Path
+	}
+	if err := d.CheckNew(paths...); err != nil {
+		return "", err
+	}
+	return d.Commit(changes, o)
+}
+
 // Author is who a change is recorded as: the given signature, or the git
 // identity, stamped with the desk's clock.
 func (d *Desk) Author(a *gitstore.Signature) (gitstore.Signature, error) {
