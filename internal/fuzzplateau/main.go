@@ -2,8 +2,11 @@
 // stops finding new inputs or its time is up, and prints one Markdown row a
 // target: how long it ran and why it stopped, executions, new and total
 // interesting inputs, and the growth over the last window. With -cover it
-// also measures the statement coverage reached by seeds plus the generated
-// corpus, in a scratch copy of HEAD so nothing lands in testdata/.
+// also counts the package's statements that seeds plus the generated corpus
+// run, before the target's run and after it ("before → after / total"), in
+// a scratch copy of HEAD so nothing lands in testdata/: a run that adds no
+// statement has reached a coverage plateau even while the fuzzer still
+// finds inputs that hit known code a new number of times.
 // -restore and -save carry the generated corpus, which lives in the build
 // cache, to and from an archive, so a round goes on where the last stopped.
 //
@@ -34,7 +37,7 @@ func main() {
 	maxRun := flag.Duration("max", 10*time.Minute, "stop each target after this long")
 	window := flag.Duration("window", 2*time.Minute, "plateau: fewer than -least new inputs in this window, after -min")
 	least := flag.Int("least", 2, "see -window")
-	cover := flag.Bool("cover", false, "measure coverage of seeds plus corpus afterwards (needs git)")
+	coverFlag := flag.Bool("cover", false, "count the statements seeds plus corpus run, before and after (needs git)")
 	logs := flag.String("logs", "", "folder to keep each target's output in")
 	restore := flag.String("restore", "", "first add the inputs of this corpus archive to the fuzz cache")
 	save := flag.String("save", "", "last write the fuzz cache of every target to this corpus archive")
@@ -76,7 +79,7 @@ func main() {
 			jobs = append(jobs, job{pkg, t})
 		}
 	}
-	fmt.Println("| target | run (why it stopped) | execs | interesting new / total, last window | coverage |")
+	fmt.Println("| target | run (why it stopped) | execs | interesting new / total, last window | statements run, before → after / total |")
 	fmt.Println("| --- | --- | --- | --- | --- |")
 	failed := false
 	for _, j := range jobs {
@@ -90,13 +93,19 @@ func main() {
 			}
 			logFile, out = f, f
 		}
+		var before cover
+		if *coverFlag {
+			before, _ = coverage(j)
+		}
 		r := run(j, *minRun, *maxRun, *window, *least, out)
 		if logFile != nil {
 			logFile.Close()
 		}
 		cov := "-"
-		if *cover && !r.failed {
-			cov = coverage(j)
+		if *coverFlag && !r.failed {
+			if after, ok := coverage(j); ok {
+				cov = fmt.Sprintf("%d → %s", before.covered, after)
+			}
 		}
 		fmt.Printf("| %s `%s` | %s (%s) | %d | %d / %d, +%d | %s |\n", j.pkg, j.target, r.elapsed, r.why, r.execs, r.newInputs, r.total, r.growth, cov)
 		failed = failed || r.failed
@@ -276,26 +285,26 @@ func deadlineRace(tail []string) bool {
 
 // coverage copies the target's generated corpus into a scratch checkout of
 // HEAD and runs the target's seeds and corpus with -coverprofile, returning
-// the package's statement coverage.
-func coverage(j job) string {
+// the package's statements and how many of them ran.
+func coverage(j job) (cov cover, ok bool) {
 	cache, err := cacheDir()
 	if err != nil {
-		return "-"
+		return cov, false
 	}
 	rel := strings.TrimPrefix(j.pkg, "./")
 	corpus := filepath.Join(cache, rel, j.target)
 	tmp, err := os.MkdirTemp("", "fuzzplateau-")
 	if err != nil {
-		return "-"
+		return cov, false
 	}
 	defer os.RemoveAll(tmp)
 	archive := exec.Command("sh", "-c", "git archive HEAD | tar -x -C "+tmp)
 	if err := archive.Run(); err != nil {
-		return "-"
+		return cov, false
 	}
 	dst := filepath.Join(tmp, rel, "testdata", "fuzz", j.target)
 	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return "-"
+		return cov, false
 	}
 	entries, _ := os.ReadDir(corpus)
 	for _, e := range entries {
@@ -304,14 +313,61 @@ func coverage(j job) string {
 			_ = os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644)
 		}
 	}
-	test := exec.Command("go", "test", "-run", "^"+j.target+"$", "-cover", "./"+rel)
+	profile := filepath.Join(tmp, "cover.out")
+	test := exec.Command("go", "test", "-run", "^"+j.target+"$", "-coverprofile", profile, "./"+rel)
 	test.Dir = tmp
-	out, err := test.CombinedOutput()
+	if err := test.Run(); err != nil {
+		return cov, false
+	}
+	f, err := os.Open(profile)
 	if err != nil {
+		return cov, false
+	}
+	defer f.Close()
+	return readProfile(f)
+}
+
+// cover is a statement count: how many of a package's statements ran.
+type cover struct{ covered, total int }
+
+func (c cover) String() string {
+	if c.total == 0 {
 		return "-"
 	}
-	if m := regexp.MustCompile(`coverage: ([\d.]+%)`).FindSubmatch(out); m != nil {
-		return string(m[1])
+	return fmt.Sprintf("%d / %d (%.1f%%)", c.covered, c.total, 100*float64(c.covered)/float64(c.total))
+}
+
+// readProfile counts the statements of a cover profile
+// ("FILE:L.C,L.C STATEMENTS COUNT" lines after the mode line) and those
+// run at least once. A block listed twice counts once, run if either ran.
+func readProfile(r io.Reader) (cover, bool) {
+	type block struct{ stmts, count int }
+	blocks := map[string]block{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 3 || strings.HasPrefix(f[0], "mode:") {
+			continue
+		}
+		n, err1 := strconv.Atoi(f[1])
+		c, err2 := strconv.Atoi(f[2])
+		if err1 != nil || err2 != nil {
+			return cover{}, false
+		}
+		b := blocks[f[0]]
+		b.stmts, b.count = n, max(b.count, c)
+		blocks[f[0]] = b
 	}
-	return "-"
+	if sc.Err() != nil || len(blocks) == 0 {
+		return cover{}, false
+	}
+	var cv cover
+	for _, b := range blocks {
+		cv.total += b.stmts
+		if b.count > 0 {
+			cv.covered += b.stmts
+		}
+	}
+	return cv, true
 }

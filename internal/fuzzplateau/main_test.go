@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -125,5 +126,28 @@ func TestCorpusNames(t *testing.T) {
 		if corpusName(name) != want {
 			t.Errorf("corpusName(%q) = %v", name, !want)
 		}
+	}
+}
+
+func TestReadProfile(t *testing.T) {
+	profile := `mode: set
+a.go:1.1,2.2 3 1
+a.go:3.1,4.2 2 0
+b.go:1.1,1.9 4 0
+b.go:1.1,1.9 4 1
+c.go:5.1,6.2 1 0
+`
+	c, ok := readProfile(strings.NewReader(profile))
+	if !ok || c.covered != 7 || c.total != 10 {
+		t.Fatalf("readProfile = %+v, %v; want 7 of 10 (a block listed twice counts once, run if either ran)", c, ok)
+	}
+	if got := c.String(); got != "7 / 10 (70.0%)" {
+		t.Errorf("String = %q", got)
+	}
+	if _, ok := readProfile(strings.NewReader("mode: set\na.go:1.1,2.2 x 1\n")); ok {
+		t.Error("a broken line was accepted")
+	}
+	if _, ok := readProfile(strings.NewReader("mode: set\n")); ok {
+		t.Error("an empty profile was accepted")
 	}
 }
