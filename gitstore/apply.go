@@ -576,6 +576,7 @@ func (s *Store) commit(ow *objectWriter, hd head, tree plumbing.Hash, author Sig
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("store commit: %w", err)
 	}
+	ow.syncDirs()
 	ref := hd.ref
 	if ref == "" {
 		ref = "HEAD"

@@ -2,8 +2,10 @@ package gitstore
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -403,16 +405,26 @@ func TestApplySyncsFoldersBeforeCommitting(t *testing.T) {
 	commitAll(t, repo, "start")
 	head := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD"))
 	s := openStore(t, repo)
-	var synced []string
+	var synced, objects []string // work tree and branch; object folders
 	syncFolder = func(dir string) {
 		rel, _ := filepath.Rel(repo, dir)
-		synced = append(synced, filepath.ToSlash(rel))
-		if got := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD")); got != head && !strings.HasPrefix(rel, ".git") {
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, ".git/objects") {
+			objects = append(objects, rel)
+		} else {
+			synced = append(synced, rel)
+		}
+		if got := strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD")); got != head && rel != ".git/refs/heads" {
 			t.Errorf("%s was synced after the commit was made", rel)
 		}
 		syncDir(dir)
 	}
 	t.Cleanup(func() { syncFolder = syncDir })
+	hadFanOut := map[string]bool{}
+	fanOuts, _ := filepath.Glob(filepath.Join(repo, ".git", "objects", "??"))
+	for _, f := range fanOuts {
+		hadFanOut[".git/objects/"+filepath.Base(f)] = true
+	}
 	_, err := s.Apply([]Change{
 		{Path: "tickets/ab/abcdef.md", Data: []byte("a\n")},
 		{Path: "tickets/cd/cdefgh/label.pdf", Data: []byte("%PDF")},
@@ -424,6 +436,31 @@ func TestApplySyncsFoldersBeforeCommitting(t *testing.T) {
 	want := "tickets/ef tickets/cd/cdefgh tickets/cd tickets/ab tickets . .git/refs/heads"
 	if got := strings.Join(synced, " "); got != want {
 		t.Errorf("synced folders %q, want %q (each once, deepest first, then the branch's)", got, want)
+	}
+	// The folder of every object the commit added (blobs, trees, the
+	// commit) was synced before the branch moved, each once, and the
+	// objects folder too where a fan-out folder was made.
+	wantObjects := map[string]bool{}
+	madeFanOut := false
+	for _, l := range strings.Fields(gitc(t, repo, "rev-list", "--objects", "HEAD", "^HEAD~1")) {
+		if len(l) == 40 {
+			d := ".git/objects/" + l[:2]
+			wantObjects[d] = true
+			madeFanOut = madeFanOut || !hadFanOut[d]
+		}
+	}
+	if madeFanOut {
+		wantObjects[".git/objects"] = true
+	}
+	gotObjects := map[string]bool{}
+	for _, d := range objects {
+		if gotObjects[d] {
+			t.Errorf("%s synced twice", d)
+		}
+		gotObjects[d] = true
+	}
+	if len(wantObjects) < 4 || !maps.Equal(gotObjects, wantObjects) {
+		t.Errorf("synced object folders %v, want %v", slices.Sorted(maps.Keys(gotObjects)), slices.Sorted(maps.Keys(wantObjects)))
 	}
 
 	// Editing files in folders that were there: only their folders.

@@ -24,6 +24,9 @@ type objectWriter struct {
 	zw  *zlib.Writer
 	buf bytes.Buffer
 	hdr []byte
+	// The fan-out folders new objects were renamed into, true where this
+	// writer created the folder: syncDirs makes those entries durable.
+	dirs map[string]bool
 }
 
 func (s *Store) newObjectWriter() *objectWriter {
@@ -61,9 +64,11 @@ func (w *objectWriter) write(t plumbing.ObjectType, data []byte) (plumbing.Hash,
 		return h, fmt.Errorf("object %s: %w", hex, err)
 	}
 
+	created := false
 	f, err := os.CreateTemp(dir, "tmp_obj_")
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.MkdirAll(dir, 0o777); err == nil {
+			created = true
 			f, err = os.CreateTemp(dir, "tmp_obj_")
 		}
 	}
@@ -90,7 +95,29 @@ func (w *objectWriter) write(t plumbing.ObjectType, data []byte) (plumbing.Hash,
 		os.Remove(f.Name())
 		return h, fmt.Errorf("object %s: %w", hex, err)
 	}
+	if w.dirs == nil {
+		w.dirs = map[string]bool{}
+	}
+	w.dirs[dir] = w.dirs[dir] || created
 	return h, nil
+}
+
+// syncDirs makes the names of the objects written so far durable before a
+// branch names them: each object is synced before its rename, but a power
+// cut could still lose the rename on a file system that does not order
+// its journal. Each fan-out folder is synced once, and the objects folder
+// when a fan-out folder was made. A writer used again syncs only what is
+// new since.
+func (w *objectWriter) syncDirs() {
+	top := false
+	for d, created := range w.dirs {
+		syncFolder(d)
+		top = top || created
+	}
+	if top {
+		syncFolder(w.dir)
+	}
+	clear(w.dirs)
 }
 
 // encodeTree lays out tree entries, already in git order, as git stores them.

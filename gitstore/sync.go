@@ -592,6 +592,7 @@ func (s *Store) goMerge(res *SyncResult, hd head, upstream plumbing.Hash, opt Sy
 	if err != nil {
 		return err
 	}
+	ow.syncDirs()
 	if err := s.updateRef(hd.ref, hd.hash, h, committer(author), "merge "+res.Remote+"/"+res.Branch+": Merge made by ticket sync."); err != nil {
 		return err
 	}

@@ -60,9 +60,22 @@ func TestSyncMergesBothSides(t *testing.T) {
 				t.Fatalf("a: %+v, %v", res, err)
 			}
 			sb := openStore(t, b)
+			var synced []string
+			syncFolder = func(dir string) {
+				rel, _ := filepath.Rel(b, dir)
+				synced = append(synced, filepath.ToSlash(rel))
+				syncDir(dir)
+			}
+			t.Cleanup(func() { syncFolder = syncDir })
 			res, err = sb.Sync(SyncOptions{Engine: engine, Merge: joinMerge})
+			syncFolder = syncDir
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The merge commit's folder is synced before the branch names it.
+			merge := strings.TrimSpace(gitc(t, b, "rev-parse", "HEAD"))
+			if i, j := slices.Index(synced, ".git/objects/"+merge[:2]), slices.Index(synced, ".git/refs/heads"); i < 0 || j < 0 || i > j {
+				t.Errorf("synced %v: want .git/objects/%s before .git/refs/heads", synced, merge[:2])
 			}
 			if !res.Merged || !res.Pushed || res.CommitsIn != 1 || res.CommitsOut != 2 ||
 				!slices.Equal(res.In, []string{"tickets/aa/aa1111.md", "tickets/bb/bb2222.md"}) ||
