@@ -291,6 +291,12 @@ func TestRecoverSyncKeepsFilesMadeMeanwhile(t *testing.T) {
 	mine := filepath.Join(a, "tickets", "cc", "notes-while-syncing.md")
 	writeFile(t, merged, "from b\n")
 	writeFile(t, mine, "mine\n")
+	// And a file it was writing, still under its temporary name; a file of
+	// that shape beside a path no remote branch has is not the merge's.
+	half := filepath.Join(a, "tickets", "bb", ".bb2222.md.tmp402384219")
+	notHalf := filepath.Join(a, "tickets", "cc", ".notes.md.tmp12345")
+	writeFile(t, half, "from")
+	writeFile(t, notHalf, "mine")
 	recovered, err := s.RecoverSync()
 	if err != nil || !recovered {
 		t.Fatalf("RecoverSync = %v, %v", recovered, err)
@@ -298,10 +304,32 @@ func TestRecoverSyncKeepsFilesMadeMeanwhile(t *testing.T) {
 	if _, err := os.Stat(merged); err == nil {
 		t.Error("the file the killed merge wrote is still there")
 	}
-	if _, err := os.Stat(mine); err != nil {
-		t.Errorf("a file made during the sync, which no remote branch holds, was removed: %v", err)
+	if _, err := os.Stat(half); err == nil {
+		t.Error("the temporary file of the killed merge is still there")
+	}
+	for _, f := range []string{mine, notHalf} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("a file made during the sync, which no remote branch holds, was removed: %v", err)
+		}
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("the sync mark is still there")
+	}
+}
+
+func TestApplyTempTarget(t *testing.T) {
+	for name, want := range map[string]string{
+		".bb2222.md.tmp402384219": "bb2222.md",
+		".a.tmp.md.tmp1":          "a.tmp.md",
+		"bb2222.md.tmp1":          "",
+		".bb2222.md.tmp":          "",
+		".bb2222.md.tmp12x":       "",
+		".tmp1":                   "",
+		"notes.md":                "",
+	} {
+		got, ok := applyTempTarget(name)
+		if got != want || ok != (want != "") {
+			t.Errorf("applyTempTarget(%q) = %q, %v; want %q", name, got, ok, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -117,11 +118,32 @@ func (s *Store) recoverSync(since time.Time) error {
 		if upstream == nil {
 			upstream = s.remoteTrees()
 		}
+		// A file the merge was still writing has Apply's temporary name
+		// beside the path it was for.
+		dir, base := path.Split(f)
+		if target, ok := applyTempTarget(base); ok {
+			f = dir + target
+		}
 		if inAnyTree(upstream, f) {
 			os.Remove(full)
 		}
 	}
 	return os.Remove(s.syncMarker())
+}
+
+// applyTempTarget reads the name Apply gives a file while writing it
+// (".NAME.tmpDIGITS", see writeWorktree) and returns NAME.
+func applyTempTarget(base string) (string, bool) {
+	i := strings.LastIndex(base, ".tmp")
+	if i < 2 || base[0] != '.' || i+4 == len(base) {
+		return "", false
+	}
+	for _, c := range base[i+4:] {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	return base[1:i], true
 }
 
 // remoteTrees returns the trees of the remote-tracking branches, which a
