@@ -596,6 +596,22 @@ func (s *Store) commit(ow *objectWriter, hd head, tree plumbing.Hash, author Sig
 // only if the ref still holds old. It appends to the reflogs git keeps by
 // default in a work tree.
 func (s *Store) updateRef(ref string, old, new plumbing.Hash, who Signature, msg string) error {
+	if err := s.writeRef(ref, &old, new); err != nil {
+		return err
+	}
+	line := reflogLine(old, new, who, msg)
+	if ref != "HEAD" {
+		s.appendReflog(filepath.Join(s.commonDir, "logs", filepath.FromSlash(ref)), line)
+	}
+	s.appendReflog(filepath.Join(s.gitDir, "logs", "HEAD"), line)
+	return nil
+}
+
+// writeRef points ref at new: it writes ref.lock, syncs it and renames it
+// over the ref, so a process killed on the way leaves the ref as it was,
+// never empty. With old set, only if the ref still holds *old
+// (ErrBranchMoved otherwise).
+func (s *Store) writeRef(ref string, old *plumbing.Hash, new plumbing.Hash) error {
 	file := s.refFile(ref)
 	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
 		return fmt.Errorf("%s: %w", ref, err)
@@ -615,17 +631,19 @@ func (s *Store) updateRef(ref string, old, new plumbing.Hash, who Signature, msg
 			os.Remove(lock)
 		}
 	}()
-	cur, err := s.readRef(ref)
-	if err != nil {
-		return err
-	}
-	if cur != old {
-		return fmt.Errorf("%s: %w", ref, ErrBranchMoved)
+	if old != nil {
+		cur, err := s.readRef(ref)
+		if err != nil {
+			return err
+		}
+		if cur != *old {
+			return fmt.Errorf("%s: %w", ref, ErrBranchMoved)
+		}
 	}
 	if _, err := f.WriteString(new.String() + "\n"); err != nil {
 		return fmt.Errorf("%s: %w", ref, err)
 	}
-	if err := f.Sync(); err != nil { // the branch never names a commit the disk may lose
+	if err := f.Sync(); err != nil { // the ref never names a commit the disk may lose
 		return fmt.Errorf("%s: %w", ref, err)
 	}
 	if err := f.Close(); err != nil {
@@ -635,12 +653,7 @@ func (s *Store) updateRef(ref string, old, new plumbing.Hash, who Signature, msg
 		return fmt.Errorf("%s: %w", ref, err)
 	}
 	done = true
-	syncFolder(filepath.Dir(file)) // the move of the branch survives a power cut
-	line := reflogLine(old, new, who, msg)
-	if ref != "HEAD" {
-		s.appendReflog(filepath.Join(s.commonDir, "logs", filepath.FromSlash(ref)), line)
-	}
-	s.appendReflog(filepath.Join(s.gitDir, "logs", "HEAD"), line)
+	syncFolder(filepath.Dir(file)) // the move of the ref survives a power cut
 	return nil
 }
 

@@ -260,7 +260,7 @@ func (s *Store) syncGit(res *SyncResult, branch string, opt SyncOptions) error {
 		_, err = s.gitRun("push", "--quiet", "--porcelain", res.Remote, "HEAD:refs/heads/"+res.Branch)
 		if err == nil {
 			res.Pushed = true
-			s.repo.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(track), hd.hash))
+			s.writeRef(track, nil, hd.hash)
 			if !s.hasUpstream(branch) {
 				s.gitRun("branch", "--set-upstream-to="+res.Remote+"/"+res.Branch, branch)
 			}
@@ -373,10 +373,14 @@ func (s *Store) deskRel(paths []string) []string {
 
 func (s *Store) syncGoGit(res *SyncResult, branch string, opt SyncOptions) error {
 	track := plumbing.ReferenceName(trackingRef(res.Remote, res.Branch))
+	remote, err := s.goRemote(res.Remote)
+	if err != nil {
+		return err
+	}
 	var lastErr error
 	for attempt := 1; attempt <= opt.Attempts; attempt++ {
 		res.Attempts = attempt
-		err := s.repo.Fetch(&git.FetchOptions{
+		err := remote.Fetch(&git.FetchOptions{
 			RemoteName: res.Remote,
 			RefSpecs:   []config.RefSpec{config.RefSpec("+refs/heads/" + res.Branch + ":" + string(track))},
 			Tags:       git.NoTags,
@@ -416,13 +420,13 @@ func (s *Store) syncGoGit(res *SyncResult, branch string, opt SyncOptions) error
 		if hd.hash.IsZero() {
 			return errors.New("nothing to sync: the branch has no commits and the remote branch does not exist")
 		}
-		err = s.repo.Push(&git.PushOptions{
+		err = remote.Push(&git.PushOptions{
 			RemoteName: res.Remote,
 			RefSpecs:   []config.RefSpec{config.RefSpec(hd.ref + ":refs/heads/" + res.Branch)},
 		})
 		if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 			res.Pushed = err == nil
-			s.repo.Storer.SetReference(plumbing.NewHashReference(track, hd.hash))
+			s.writeRef(string(track), nil, hd.hash)
 			lastErr = nil
 			break
 		}

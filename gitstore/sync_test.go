@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // clonePair makes a bare remote with one commit and two clones of it.
@@ -76,6 +80,11 @@ func TestSyncMergesBothSides(t *testing.T) {
 			merge := strings.TrimSpace(gitc(t, b, "rev-parse", "HEAD"))
 			if i, j := slices.Index(synced, ".git/objects/"+merge[:2]), slices.Index(synced, ".git/refs/heads"); i < 0 || j < 0 || i > j {
 				t.Errorf("synced %v: want .git/objects/%s before .git/refs/heads", synced, merge[:2])
+			}
+			// The remote-tracking ref is written by writeRef (lock file and
+			// rename, then its folder synced), not truncated in place.
+			if !slices.Contains(synced, ".git/refs/remotes/origin") {
+				t.Errorf("synced %v: the remote-tracking ref was not written through writeRef", synced)
 			}
 			if !res.Merged || !res.Pushed || res.CommitsIn != 1 || res.CommitsOut != 2 ||
 				!slices.Equal(res.In, []string{"tickets/aa/aa1111.md", "tickets/bb/bb2222.md"}) ||
@@ -332,4 +341,45 @@ func TestApplyTempTarget(t *testing.T) {
 			t.Errorf("applyTempTarget(%q) = %q, %v; want %q", name, got, ok, want)
 		}
 	}
+}
+
+// The refs go-git's fetch and push set go through writeRef: the file is
+// replaced whole, and a ref that moved meanwhile is reported as go-git
+// reports it.
+func TestAtomicRefs(t *testing.T) {
+	repo := newRepo(t)
+	writeFile(t, filepath.Join(repo, "a.txt"), "a\n")
+	commitAll(t, repo, "one")
+	one := plumbing.NewHash(strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD")))
+	writeFile(t, filepath.Join(repo, "a.txt"), "b\n")
+	commitAll(t, repo, "two")
+	two := plumbing.NewHash(strings.TrimSpace(gitc(t, repo, "rev-parse", "HEAD")))
+	s := openStore(t, repo)
+	fsSt, ok := s.repo.Storer.(*filesystem.Storage)
+	if !ok {
+		t.Fatalf("storage is %T", s.repo.Storer)
+	}
+	a := atomicRefs{Storage: fsSt, s: s}
+	name := plumbing.ReferenceName("refs/remotes/origin/main")
+	if err := a.SetReference(plumbing.NewHashReference(name, one)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(gitc(t, repo, "rev-parse", string(name))); got != one.String() {
+		t.Fatalf("ref at %s, want %s", got, one)
+	}
+	// old is not what the ref holds: refused, the ref untouched.
+	err := a.CheckAndSetReference(plumbing.NewHashReference(name, two), plumbing.NewHashReference(name, two))
+	if !errors.Is(err, storage.ErrReferenceHasChanged) {
+		t.Fatalf("CheckAndSetReference with a stale old = %v", err)
+	}
+	if err := a.CheckAndSetReference(plumbing.NewHashReference(name, two), plumbing.NewHashReference(name, one)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(gitc(t, repo, "rev-parse", string(name))); got != two.String() {
+		t.Fatalf("ref at %s, want %s", got, two)
+	}
+	if left, _ := filepath.Glob(filepath.Join(repo, ".git", "refs", "remotes", "origin", "*.lock")); len(left) > 0 {
+		t.Errorf("lock files left: %v", left)
+	}
+	gitc(t, repo, "fsck", "--strict", "--no-progress")
 }
