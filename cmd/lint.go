@@ -41,7 +41,7 @@ Errors (exit code 1):
   - an attachment reference whose file is missing
   - a time in the future (more than 5 minutes after now; TICKET_NOW sets now)
   - a symbolic link in the desk (ticket neither reads nor writes through one;
-    checked in the work tree, not with --ref)
+    in the work tree, or in the commit --ref names)
 
 Warnings (exit code 0):
   - files under tickets/ that are neither tickets nor attachments

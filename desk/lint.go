@@ -384,8 +384,8 @@ func SortFindings(fs []Finding) {
 // LinkFindings reports, as errors, the symbolic links that r's listings
 // met in the desk (under tickets/, kb/, .ticket/ and whatever else was
 // listed through r): ticket neither reads nor writes through a link, so a
-// pull that brings one in is stopped here, in review. Readers that do not
-// see links (a commit's) report none.
+// pull that brings one in is stopped here, in review. Both the work tree's
+// reader and a commit's name the links their listings passed over.
 func (d *Desk) LinkFindings(r gitstore.Reader) []Finding {
 	lr, ok := r.(interface{ Links() []string })
 	if !ok {

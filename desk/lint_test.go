@@ -183,7 +183,7 @@ func TestLintNamesSymbolicLinks(t *testing.T) {
 	if want := ".ticket/config.yaml .ticket/templates tickets/7k tickets/ab/x.md"; strings.Join(got, " ") != want {
 		t.Errorf("links named: %q, want %q", strings.Join(got, " "), want)
 	}
-	// A commit's reader does not see links: nothing to report, no failure.
+	// A reader that names no links (none here): nothing to report, no failure.
 	if fs := d.LinkFindings(nil); fs != nil {
 		t.Errorf("LinkFindings(nil) = %v", fs)
 	}

@@ -63,7 +63,7 @@ func cleanRel(p string) (string, error) {
 // a path that is a link or lies in a linked folder, as a pull can bring a
 // link in that points anywhere on the machine.
 func (s *Store) Worktree() Reader {
-	return worktreeReader{dir: s.dir, folders: &sync.Map{}, links: &linkLog{seen: map[string]bool{}}}
+	return worktreeReader{dir: s.dir, folders: &sync.Map{}, links: newLinkLog()}
 }
 
 // IsWorktree reports whether r reads this store's work tree (a Reader from
@@ -85,19 +85,30 @@ type linkLog struct {
 	seen map[string]bool
 }
 
-// Links returns the desk-relative paths of the symbolic links the reader's
-// List calls have met (and left out) so far, sorted, so that `ticket lint`
-// can name them.
-func (w worktreeReader) Links() []string {
-	w.links.mu.Lock()
-	defer w.links.mu.Unlock()
-	out := make([]string, 0, len(w.links.seen))
-	for p := range w.links.seen {
+func newLinkLog() *linkLog { return &linkLog{seen: map[string]bool{}} }
+
+func (l *linkLog) add(p string) {
+	l.mu.Lock()
+	l.seen[p] = true
+	l.mu.Unlock()
+}
+
+// sorted returns the links met so far.
+func (l *linkLog) sorted() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]string, 0, len(l.seen))
+	for p := range l.seen {
 		out = append(out, p)
 	}
 	sort.Strings(out)
 	return out
 }
+
+// Links returns the desk-relative paths of the symbolic links the reader's
+// List calls have met (and left out) so far, sorted, so that `ticket lint`
+// can name them.
+func (w worktreeReader) Links() []string { return w.links.sorted() }
 
 func (w worktreeReader) List(sub string) ([]FileInfo, error) {
 	rel, err := cleanRel(sub)
@@ -121,9 +132,7 @@ func (w worktreeReader) List(sub string) ([]FileInfo, error) {
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			if r, err := filepath.Rel(w.dir, p); err == nil {
-				w.links.mu.Lock()
-				w.links.seen[filepath.ToSlash(r)] = true
-				w.links.mu.Unlock()
+				w.links.add(filepath.ToSlash(r))
 			}
 			return nil
 		}
@@ -204,7 +213,7 @@ func (s *Store) AtRef(rev string) (Reader, error) {
 		return nil, fmt.Errorf("%s: %w", rev, err)
 	}
 	t := newTrees(s.repo.Storer)
-	return &refReader{s: s, rev: rev, commit: *h, trees: t, root: c.TreeHash, prefix: s.prefix, mu: new(sync.Mutex)}, nil
+	return &refReader{s: s, rev: rev, commit: *h, trees: t, root: c.TreeHash, prefix: s.prefix, mu: new(sync.Mutex), links: newLinkLog()}, nil
 }
 
 type refReader struct {
@@ -217,8 +226,14 @@ type refReader struct {
 	noCLI  bool // list with go-git alone, even when git is installed
 	// mu serialises object reads: go-git's pack files and the tree cache
 	// are not safe for concurrent use, and loads read files on every core.
-	mu *sync.Mutex
+	mu    *sync.Mutex
+	links *linkLog // the symbolic links List has passed over
 }
+
+// Links returns the desk-relative paths of the symbolic links the
+// reader's List calls have met in the commit (and left out), sorted, as
+// the work-tree reader's Links does.
+func (r *refReader) Links() []string { return r.links.sorted() }
 
 // entry finds the tree entry at a desk-relative path; ok is false when
 // nothing is there.
@@ -240,6 +255,9 @@ func (r *refReader) List(sub string) ([]FileInfo, error) {
 	e, ok, err := r.entry(rel)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%s: %w", r.rev, rel, err)
+	}
+	if ok && e.Mode == filemode.Symlink {
+		r.links.add(rel) // the folder asked for is a link
 	}
 	if !ok || e.Mode != filemode.Dir {
 		return nil, nil
@@ -266,6 +284,8 @@ func (r *refReader) List(sub string) ([]FileInfo, error) {
 				if err := walk(e.Hash, p); err != nil {
 					return err
 				}
+			case filemode.Symlink:
+				r.links.add(p)
 			case filemode.Regular, filemode.Executable, filemode.Deprecated:
 				size, err := r.trees.st.EncodedObjectSize(e.Hash)
 				if err != nil {
@@ -358,15 +378,19 @@ func (r *refReader) listWithGit(rel string) ([]FileInfo, bool) {
 		if !ok || len(f) != 4 {
 			return nil, false
 		}
-		if f[1] != "blob" || (f[0] != "100644" && f[0] != "100755" && f[0] != "100664") {
+		if f[1] != "blob" || (f[0] != "100644" && f[0] != "100755" && f[0] != "100664" && f[0] != "120000") {
+			continue
+		}
+		name, ok := strings.CutPrefix(string(p), strip)
+		if !ok {
+			return nil, false
+		}
+		if f[0] == "120000" {
+			r.links.add(name)
 			continue
 		}
 		size, err := strconv.ParseInt(f[3], 10, 64)
 		if err != nil {
-			return nil, false
-		}
-		name, ok := strings.CutPrefix(string(p), strip)
-		if !ok {
 			return nil, false
 		}
 		out = append(out, FileInfo{Path: name, Hash: f[2], Size: size})

@@ -55,6 +55,11 @@ func TestAtRef(t *testing.T) {
 	if got := strings.Join(paths, " "); got != "tickets/a.b tickets/a.md tickets/a/x.md tickets/b/1.md tickets/run.sh" {
 		t.Errorf("List = %s", got)
 	}
+	// The link is left out of the list, and named by Links for lint.
+	if got := r.(interface{ Links() []string }).Links(); fmt.Sprint(got) != "[tickets/link.md]" {
+		t.Errorf("Links = %v, want [tickets/link.md]", got)
+	}
+	assertListsAgree(t, r, "tickets")
 	if list[0].Size != 4 {
 		t.Errorf("Size = %d, want 4", list[0].Size)
 	}
@@ -103,19 +108,24 @@ func TestAtRefWithPrefix(t *testing.T) {
 // go-git alone give the same answer.
 func assertListsAgree(t *testing.T, r Reader, sub string) {
 	t.Helper()
-	rr := r.(*refReader)
-	viaGit, ok := rr.listWithGit(sub)
+	fast := *r.(*refReader)
+	fast.links = newLinkLog()
+	viaGit, ok := fast.listWithGit(sub)
 	if !ok {
 		t.Fatal("git ls-tree failed")
 	}
-	slow := *rr
+	slow := fast
 	slow.noCLI = true
+	slow.links = newLinkLog()
 	viaGoGit, err := slow.List(sub)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(viaGit) != fmt.Sprint(viaGoGit) {
 		t.Errorf("List(%q):\ngit:    %v\ngo-git: %v", sub, viaGit, viaGoGit)
+	}
+	if a, b := fast.Links(), slow.Links(); fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("Links after List(%q):\ngit:    %v\ngo-git: %v", sub, a, b)
 	}
 }
 
