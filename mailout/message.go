@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
 	"github.com/microcosm-cc/bluemonday"
@@ -89,10 +88,10 @@ func (m *Mail) ThreadFor(t *ticket.Ticket, domain, subject string) {
 func (m *Mail) Bytes() ([]byte, error) {
 	var h mail.Header
 	h.SetDate(m.Date)
-	h.SetAddressList("From", validNames([]*mail.Address{m.From}))
-	h.SetAddressList("To", validNames(m.To))
+	setAddressList(&h, "From", []*mail.Address{m.From})
+	setAddressList(&h, "To", m.To)
 	if len(m.Cc) > 0 {
-		h.SetAddressList("Cc", validNames(m.Cc))
+		setAddressList(&h, "Cc", m.Cc)
 	}
 	h.SetSubject(strings.ToValidUTF8(m.Subject, "\uFFFD"))
 	h.SetMessageID(m.MessageID)
@@ -226,19 +225,37 @@ func ParseAddresses(list []string) ([]*mail.Address, error) {
 	return out, nil
 }
 
-// validNames returns the addresses with display names made valid UTF-8,
-// copying only those that change.
-func validNames(as []*mail.Address) []*mail.Address {
-	out := as
-	copied := false
-	for i, a := range as {
-		if a == nil || utf8.ValidString(a.Name) {
+// setAddressList writes an address header as go-message's SetAddressList
+// does (net/mail's formatting), with display names made valid UTF-8. A
+// name with a backslash and non-ASCII text is written as a base64 encoded
+// word: net/mail would write a Q encoded word with the backslash bare,
+// which RFC 2047 does not allow in a display name and strict parsers,
+// net/mail's own among them, refuse.
+func setAddressList(h *mail.Header, key string, as []*mail.Address) {
+	var vs []string
+	for _, a := range as {
+		if a == nil {
 			continue
 		}
-		if !copied {
-			out, copied = append([]*mail.Address(nil), as...), true
+		name := strings.ToValidUTF8(a.Name, "\uFFFD")
+		if strings.Contains(name, "\\") && !isASCII(name) {
+			vs = append(vs, mime.BEncoding.Encode("utf-8", name)+" "+(&mail.Address{Address: a.Address}).String())
+			continue
 		}
-		out[i] = &mail.Address{Name: strings.ToValidUTF8(a.Name, "\uFFFD"), Address: a.Address}
+		vs = append(vs, (&mail.Address{Name: name, Address: a.Address}).String())
 	}
-	return out
+	if len(vs) == 0 {
+		h.Del(key)
+		return
+	}
+	h.Set(key, strings.Join(vs, ", "))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

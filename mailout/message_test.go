@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	stdmail "net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +252,43 @@ func TestInvalidUTF8IsSentAsReplacement(t *testing.T) {
 	}
 	if m.To[0].Name != "Jos\xe9" {
 		t.Error("Bytes changed the caller's address")
+	}
+}
+
+// net/mail writes a display name with non-ASCII text and a backslash as a
+// Q encoded word with the backslash bare, which RFC 2047 does not allow in
+// a name; strict parsers refuse the header, and ours then salvaged it as
+// two recipients (FuzzMessage, b0eca13cc5defc2b). Such a name is sent as
+// a base64 encoded word and reads back whole.
+func TestAddressNameWithBackslash(t *testing.T) {
+	for _, name := range []string{"Zoë \\ Doe", "\xd1\\", "C:\\Users\\Zoë"} {
+		m := &Mail{
+			From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
+			To:        []*mail.Address{{Name: name, Address: `">,\"@example.com`}, {Name: "Bob", Address: "bob@example.com"}},
+			Subject:   "Hello",
+			MessageID: "a.b@acme.example",
+			Text:      "Hello.",
+		}
+		raw, err := m.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+		msg, err := stdmail.ReadMessage(bytes.NewReader(append(head, "\r\n\r\n"...)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := msg.Header.AddressList("To")
+		if err != nil {
+			t.Fatalf("%q: net/mail refuses the To header: %v\n%s", name, err, head)
+		}
+		want := strings.ToValidUTF8(name, "\uFFFD")
+		if len(to) != 2 || to[0].Name != want || to[0].Address != `">,\"@example.com` || to[1].Address != "bob@example.com" {
+			t.Fatalf("%q: To read back as %+v", name, to)
+		}
+		got, err := importers.Parse(raw, importers.Options{})
+		if err != nil || len(got.To) != 2 || got.To[0].Name != want {
+			t.Fatalf("%q: importers read To as %+v (%v)", name, got.To, err)
+		}
 	}
 }
