@@ -227,8 +227,8 @@ func ParseAddresses(list []string) ([]*mail.Address, error) {
 
 // setAddressList writes an address header as go-message's SetAddressList
 // does (net/mail's formatting), with display names made valid UTF-8. A
-// name with a backslash and non-ASCII text is written as a base64 encoded
-// word: net/mail would write a Q encoded word with the backslash bare,
+// name with a backslash that net/mail would not quote (non-ASCII text or a
+// control character in it) is written as a base64 encoded word: net/mail would write a Q encoded word with the backslash bare,
 // which RFC 2047 does not allow in a display name and strict parsers,
 // net/mail's own among them, refuse.
 func setAddressList(h *mail.Header, key string, as []*mail.Address) {
@@ -238,7 +238,7 @@ func setAddressList(h *mail.Header, key string, as []*mail.Address) {
 			continue
 		}
 		name := strings.ToValidUTF8(a.Name, "\uFFFD")
-		if strings.Contains(name, "\\") && !isASCII(name) {
+		if strings.Contains(name, "\\") && !quotable(name) {
 			vs = append(vs, mime.BEncoding.Encode("utf-8", name)+" "+(&mail.Address{Address: a.Address}).String())
 			continue
 		}
@@ -251,9 +251,11 @@ func setAddressList(h *mail.Header, key string, as []*mail.Address) {
 	h.Set(key, strings.Join(vs, ", "))
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+// quotable reports whether net/mail writes name as a quoted string (every
+// character printable ASCII, space or tab) rather than an encoded word.
+func quotable(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; (c < 0x21 || c > 0x7e) && c != ' ' && c != '\t' {
 			return false
 		}
 	}

@@ -261,7 +261,7 @@ func TestInvalidUTF8IsSentAsReplacement(t *testing.T) {
 // two recipients (FuzzMessage, b0eca13cc5defc2b). Such a name is sent as
 // a base64 encoded word and reads back whole.
 func TestAddressNameWithBackslash(t *testing.T) {
-	for _, name := range []string{"Zoë \\ Doe", "\xd1\\", "C:\\Users\\Zoë"} {
+	for _, name := range []string{"Zoë \\ Doe", "\xd1\\", "C:\\Users\\Zoë", "\x00\\", "a\x7f\\b"} {
 		m := &Mail{
 			From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
 			To:        []*mail.Address{{Name: name, Address: `">,\"@example.com`}, {Name: "Bob", Address: "bob@example.com"}},
@@ -286,6 +286,13 @@ func TestAddressNameWithBackslash(t *testing.T) {
 		if len(to) != 2 || to[0].Name != want || to[0].Address != `">,\"@example.com` || to[1].Address != "bob@example.com" {
 			t.Fatalf("%q: To read back as %+v", name, to)
 		}
+		// The importer drops control characters from names.
+		want = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return -1
+			}
+			return r
+		}, want)
 		got, err := importers.Parse(raw, importers.Options{})
 		if err != nil || len(got.To) != 2 || got.To[0].Name != want {
 			t.Fatalf("%q: importers read To as %+v (%v)", name, got.To, err)
