@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ticketdesk/ticket/gitstore"
@@ -86,8 +85,7 @@ func (d *Desk) recoverJournal() error {
 	// (".NAME.tmp*"); those the killed process never renamed are litter.
 	for _, c := range changes {
 		full := filepath.Join(d.Store.Dir(), filepath.FromSlash(c.Path))
-		left, _ := filepath.Glob(filepath.Join(filepath.Dir(full), "."+globEscape(filepath.Base(full))+".tmp*"))
-		for _, l := range left {
+		for _, l := range gitstore.LeftoverTemps(full) {
 			os.Remove(l)
 		}
 	}
@@ -203,18 +201,6 @@ func readJournal(p string) ([]gitstore.Change, gitstore.CommitOptions, error) {
 		return nil, opt, errors.New("no commit description in the journal")
 	}
 	return changes, opt, nil
-}
-
-// globEscape quotes the characters filepath.Match treats specially.
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // syncDir makes renames in dir durable; it is best effort, as not every

@@ -376,7 +376,7 @@ func (s *Store) writeWorktree(p *pending, sync bool) error {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return fmt.Errorf("write %s: %w", p.rel, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(abs)+".tmp*")
+	f, err := os.CreateTemp(dir, tempPattern(filepath.Base(abs)))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", p.rel, err)
 	}

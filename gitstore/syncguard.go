@@ -131,8 +131,27 @@ func (s *Store) recoverSync(since time.Time) error {
 	return os.Remove(s.syncMarker())
 }
 
+// tempPattern is the os.CreateTemp pattern of the name Apply gives a file
+// while writing it: ".NAME.tmpDIGITS".
+func tempPattern(name string) string { return "." + name + ".tmp*" }
+
+// LeftoverTemps returns the temporary files beside the file at full that
+// Apply wrote for it and never renamed into place (a process killed in
+// between), for a recovery to remove.
+func LeftoverTemps(full string) []string {
+	dir, name := filepath.Split(full)
+	es, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range es {
+		if t, ok := applyTempTarget(e.Name()); ok && t == name {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
 // applyTempTarget reads the name Apply gives a file while writing it
-// (".NAME.tmpDIGITS", see writeWorktree) and returns NAME.
+// (tempPattern) and returns NAME.
 func applyTempTarget(base string) (string, bool) {
 	i := strings.LastIndex(base, ".tmp")
 	if i < 2 || base[0] != '.' || i+4 == len(base) {
