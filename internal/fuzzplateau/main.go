@@ -4,9 +4,11 @@
 // interesting inputs, and the growth over the last window. With -cover it
 // also counts the package's statements that seeds plus the generated corpus
 // run, before the target's run and after it ("before → after / total"), in
-// a scratch copy of HEAD so nothing lands in testdata/: a run that adds no
-// statement has reached a coverage plateau even while the fuzzer still
-// finds inputs that hit known code a new number of times.
+// a scratch copy of HEAD so nothing lands in testdata/, and the statements
+// of other packages (dependencies and the standard library, which the
+// fuzzer instruments too) that the corpus first ran after the run: a run
+// that adds neither has reached a coverage plateau even while the fuzzer
+// still finds inputs that hit known code a new number of times.
 // -restore and -save carry the generated corpus, which lives in the build
 // cache, to and from an archive, so a round goes on where the last stopped.
 //
@@ -26,6 +28,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,7 +40,7 @@ func main() {
 	maxRun := flag.Duration("max", 10*time.Minute, "stop each target after this long")
 	window := flag.Duration("window", 2*time.Minute, "plateau: fewer than -least new inputs in this window, after -min")
 	least := flag.Int("least", 2, "see -window")
-	coverFlag := flag.Bool("cover", false, "count the statements seeds plus corpus run, before and after (needs git)")
+	coverFlag := flag.Bool("cover", false, "count the statements seeds plus corpus run, before and after, in the package and elsewhere (needs git)")
 	logs := flag.String("logs", "", "folder to keep each target's output in")
 	restore := flag.String("restore", "", "first add the inputs of this corpus archive to the fuzz cache")
 	save := flag.String("save", "", "last write the fuzz cache of every target to this corpus archive")
@@ -79,8 +82,8 @@ func main() {
 			jobs = append(jobs, job{pkg, t})
 		}
 	}
-	fmt.Println("| target | run (why it stopped) | execs | interesting new / total, last window | statements run, before → after / total |")
-	fmt.Println("| --- | --- | --- | --- | --- |")
+	fmt.Println("| target | run (why it stopped) | execs | interesting new / total, last window | statements run, before → after / total | statements first run elsewhere |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- |")
 	failed := false
 	for _, j := range jobs {
 		var out io.Writer = io.Discard
@@ -93,7 +96,7 @@ func main() {
 			}
 			logFile, out = f, f
 		}
-		var before cover
+		var before profile
 		if *coverFlag {
 			before, _ = coverage(j)
 		}
@@ -101,13 +104,14 @@ func main() {
 		if logFile != nil {
 			logFile.Close()
 		}
-		cov := "-"
+		cov, elsewhere := "-", "-"
 		if *coverFlag && !r.failed {
-			if after, ok := coverage(j); ok {
-				cov = fmt.Sprintf("%d → %s", before.covered, after)
+			if after, ok := coverage(j); ok && before.blocks != nil {
+				cov = fmt.Sprintf("%d → %s", before.count(before.pkg).covered, after.count(after.pkg))
+				elsewhere = gained(before, after).String()
 			}
 		}
-		fmt.Printf("| %s `%s` | %s (%s) | %d | %d / %d, +%d | %s |\n", j.pkg, j.target, r.elapsed, r.why, r.execs, r.newInputs, r.total, r.growth, cov)
+		fmt.Printf("| %s `%s` | %s (%s) | %d | %d / %d, +%d | %s | %s |\n", j.pkg, j.target, r.elapsed, r.why, r.execs, r.newInputs, r.total, r.growth, cov, elsewhere)
 		failed = failed || r.failed
 	}
 	saveOrExit(*save, cache)
@@ -284,27 +288,28 @@ func deadlineRace(tail []string) bool {
 }
 
 // coverage copies the target's generated corpus into a scratch checkout of
-// HEAD and runs the target's seeds and corpus with -coverprofile, returning
-// the package's statements and how many of them ran.
-func coverage(j job) (cov cover, ok bool) {
+// HEAD and runs the target's seeds and corpus with a cover profile of every
+// package the test links (-coverpkg=all), so it shows what the corpus runs
+// in the package under test and in everything the fuzzer instruments.
+func coverage(j job) (prof profile, ok bool) {
 	cache, err := cacheDir()
 	if err != nil {
-		return cov, false
+		return prof, false
 	}
 	rel := strings.TrimPrefix(j.pkg, "./")
 	corpus := filepath.Join(cache, rel, j.target)
 	tmp, err := os.MkdirTemp("", "fuzzplateau-")
 	if err != nil {
-		return cov, false
+		return prof, false
 	}
 	defer os.RemoveAll(tmp)
 	archive := exec.Command("sh", "-c", "git archive HEAD | tar -x -C "+tmp)
 	if err := archive.Run(); err != nil {
-		return cov, false
+		return prof, false
 	}
 	dst := filepath.Join(tmp, rel, "testdata", "fuzz", j.target)
 	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return cov, false
+		return prof, false
 	}
 	entries, _ := os.ReadDir(corpus)
 	for _, e := range entries {
@@ -313,18 +318,26 @@ func coverage(j job) (cov cover, ok bool) {
 			_ = os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644)
 		}
 	}
-	profile := filepath.Join(tmp, "cover.out")
-	test := exec.Command("go", "test", "-run", "^"+j.target+"$", "-coverprofile", profile, "./"+rel)
+	list := exec.Command("go", "list", "./"+rel)
+	list.Dir = tmp
+	importPath, err := list.Output()
+	if err != nil {
+		return prof, false
+	}
+	file := filepath.Join(tmp, "cover.out")
+	test := exec.Command("go", "test", "-run", "^"+j.target+"$", "-coverpkg=all", "-coverprofile", file, "./"+rel)
 	test.Dir = tmp
 	if err := test.Run(); err != nil {
-		return cov, false
+		return prof, false
 	}
-	f, err := os.Open(profile)
+	f, err := os.Open(file)
 	if err != nil {
-		return cov, false
+		return prof, false
 	}
 	defer f.Close()
-	return readProfile(f)
+	prof, ok = readProfile(f)
+	prof.pkg = strings.TrimSpace(string(importPath))
+	return prof, ok
 }
 
 // cover is a statement count: how many of a package's statements ran.
@@ -337,12 +350,48 @@ func (c cover) String() string {
 	return fmt.Sprintf("%d / %d (%.1f%%)", c.covered, c.total, 100*float64(c.covered)/float64(c.total))
 }
 
-// readProfile counts the statements of a cover profile
-// ("FILE:L.C,L.C STATEMENTS COUNT" lines after the mode line) and those
-// run at least once. A block listed twice counts once, run if either ran.
-func readProfile(r io.Reader) (cover, bool) {
-	type block struct{ stmts, count int }
-	blocks := map[string]block{}
+// profile is a cover profile: each block ("FILE:L.C,L.C") with its
+// statements and whether it ran, and the import path of the package under
+// test.
+type profile struct {
+	pkg    string
+	blocks map[string]block
+}
+
+type block struct {
+	stmts int
+	ran   bool
+}
+
+// blockPackage is the import path of the package a block's file is in.
+func blockPackage(name string) string {
+	file, _, _ := strings.Cut(name, ":")
+	if i := strings.LastIndex(file, "/"); i >= 0 {
+		return file[:i]
+	}
+	return ""
+}
+
+// count counts the statements of one package and those that ran.
+func (p profile) count(pkg string) cover {
+	var c cover
+	for name, b := range p.blocks {
+		if blockPackage(name) != pkg {
+			continue
+		}
+		c.total += b.stmts
+		if b.ran {
+			c.covered += b.stmts
+		}
+	}
+	return c
+}
+
+// readProfile reads a cover profile ("FILE:L.C,L.C STATEMENTS COUNT" lines
+// after the mode line). A block listed twice counts once, run if either
+// ran.
+func readProfile(r io.Reader) (profile, bool) {
+	p := profile{blocks: map[string]block{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -353,21 +402,80 @@ func readProfile(r io.Reader) (cover, bool) {
 		n, err1 := strconv.Atoi(f[1])
 		c, err2 := strconv.Atoi(f[2])
 		if err1 != nil || err2 != nil {
-			return cover{}, false
+			return profile{}, false
 		}
-		b := blocks[f[0]]
-		b.stmts, b.count = n, max(b.count, c)
-		blocks[f[0]] = b
+		b := p.blocks[f[0]]
+		b.stmts, b.ran = n, b.ran || c > 0
+		p.blocks[f[0]] = b
 	}
-	if sc.Err() != nil || len(blocks) == 0 {
-		return cover{}, false
+	if sc.Err() != nil || len(p.blocks) == 0 {
+		return profile{}, false
 	}
-	var cv cover
-	for _, b := range blocks {
-		cv.total += b.stmts
-		if b.count > 0 {
-			cv.covered += b.stmts
+	return p, true
+}
+
+// unsteady reports whether a package's coverage depends on more than the
+// inputs: the scheduler, the garbage collector, map hashing with a random
+// seed, timers. Most of these are also left out of the fuzzer's own
+// instrumentation.
+func unsteady(pkg string) bool {
+	for _, p := range []string{"runtime", "internal/runtime", "internal/sync", "internal/fuzz", "internal/poll", "sync", "reflect", "time", "testing", "syscall", "context"} {
+		if pkg == p || strings.HasPrefix(pkg, p+"/") {
+			return true
 		}
 	}
-	return cv, true
+	return false
+}
+
+// spread lists the statements that ran after but not before, by package.
+type spread struct {
+	total int
+	pkgs  []pkgGrowth
+}
+
+type pkgGrowth struct {
+	pkg   string
+	stmts int
+}
+
+// gained counts the statements outside the package under test that the
+// corpus ran after the run and not before, leaving out unsteady packages.
+func gained(before, after profile) spread {
+	by := map[string]int{}
+	for name, b := range after.blocks {
+		pkg := blockPackage(name)
+		if !b.ran || before.blocks[name].ran || pkg == after.pkg || unsteady(pkg) {
+			continue
+		}
+		by[pkg] += b.stmts
+	}
+	var g spread
+	for pkg, n := range by {
+		g.total += n
+		g.pkgs = append(g.pkgs, pkgGrowth{pkg, n})
+	}
+	slices.SortFunc(g.pkgs, func(a, b pkgGrowth) int {
+		if a.stmts != b.stmts {
+			return b.stmts - a.stmts
+		}
+		return strings.Compare(a.pkg, b.pkg)
+	})
+	return g
+}
+
+// String gives the total and the three packages that gained most:
+// "+377 (gopkg.in/yaml.v3 +219, fmt +144, …)".
+func (g spread) String() string {
+	if g.total == 0 {
+		return "+0"
+	}
+	var parts []string
+	for i, p := range g.pkgs {
+		if i == 3 {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s +%d", p.pkg, p.stmts))
+	}
+	return fmt.Sprintf("+%d (%s)", g.total, strings.Join(parts, ", "))
 }

@@ -130,24 +130,72 @@ func TestCorpusNames(t *testing.T) {
 }
 
 func TestReadProfile(t *testing.T) {
-	profile := `mode: set
-a.go:1.1,2.2 3 1
-a.go:3.1,4.2 2 0
-b.go:1.1,1.9 4 0
-b.go:1.1,1.9 4 1
-c.go:5.1,6.2 1 0
+	const prof = `mode: set
+m/p/a.go:1.1,2.2 3 1
+m/p/a.go:3.1,4.2 2 0
+m/p/b.go:1.1,1.9 4 0
+m/p/b.go:1.1,1.9 4 1
+m/p/c.go:5.1,6.2 1 0
+m/q/d.go:1.1,2.2 5 1
 `
-	c, ok := readProfile(strings.NewReader(profile))
-	if !ok || c.covered != 7 || c.total != 10 {
-		t.Fatalf("readProfile = %+v, %v; want 7 of 10 (a block listed twice counts once, run if either ran)", c, ok)
+	p, ok := readProfile(strings.NewReader(prof))
+	if !ok {
+		t.Fatal("the profile was refused")
+	}
+	c := p.count("m/p")
+	if c.covered != 7 || c.total != 10 {
+		t.Fatalf("count(m/p) = %+v; want 7 of 10 (a block listed twice counts once, run if either ran)", c)
 	}
 	if got := c.String(); got != "7 / 10 (70.0%)" {
 		t.Errorf("String = %q", got)
+	}
+	if c := p.count("m/q"); c.covered != 5 || c.total != 5 {
+		t.Errorf("count(m/q) = %+v; want 5 of 5", c)
 	}
 	if _, ok := readProfile(strings.NewReader("mode: set\na.go:1.1,2.2 x 1\n")); ok {
 		t.Error("a broken line was accepted")
 	}
 	if _, ok := readProfile(strings.NewReader("mode: set\n")); ok {
 		t.Error("an empty profile was accepted")
+	}
+}
+
+func TestGained(t *testing.T) {
+	read := func(s string) profile {
+		p, ok := readProfile(strings.NewReader("mode: set\n" + s))
+		if !ok {
+			t.Fatalf("profile refused: %q", s)
+		}
+		p.pkg = "m/p"
+		return p
+	}
+	before := read(`m/p/a.go:1.1,2.2 3 0
+gopkg.in/yaml.v3/scan.go:1.1,2.2 4 1
+gopkg.in/yaml.v3/scan.go:3.1,4.2 6 0
+gopkg.in/yaml.v3/parse.go:1.1,2.2 2 0
+fmt/scan.go:1.1,2.2 1 0
+text/template/parse/lex.go:1.1,2.2 6 0
+runtime/mgc.go:1.1,2.2 9 0
+internal/runtime/maps/map.go:1.1,2.2 2 0
+`)
+	after := read(`m/p/a.go:1.1,2.2 3 1
+gopkg.in/yaml.v3/scan.go:1.1,2.2 4 1
+gopkg.in/yaml.v3/scan.go:3.1,4.2 6 1
+gopkg.in/yaml.v3/parse.go:1.1,2.2 2 1
+fmt/scan.go:1.1,2.2 1 1
+text/template/parse/lex.go:1.1,2.2 6 1
+runtime/mgc.go:1.1,2.2 9 1
+internal/runtime/maps/map.go:1.1,2.2 2 1
+net/mail/message.go:1.1,2.2 3 1
+`)
+	g := gained(before, after)
+	// The package under test and the runtime's packages do not count; a
+	// block missing before (net/mail) counts as not run before.
+	want := "+18 (gopkg.in/yaml.v3 +8, text/template/parse +6, net/mail +3, …)"
+	if g.total != 18 || g.String() != want {
+		t.Errorf("gained = %d, %q; want 18, %q", g.total, g, want)
+	}
+	if got := gained(after, after).String(); got != "+0" {
+		t.Errorf("nothing new gives %q", got)
 	}
 }
