@@ -11,10 +11,13 @@
 // still finds inputs that hit known code a new number of times.
 // -restore and -save carry the generated corpus, which lives in the build
 // cache, to and from an archive, so a round goes on where the last stopped.
+// -since fuzzes nothing: it compares what each target's corpus in an
+// archive and in the cache runs, so a round's gain shows in one table.
 //
 //	go run ./internal/fuzzplateau -min 2m -max 10m ./importers:FuzzParse ./ticket:FuzzRules
 //	go run ./internal/fuzzplateau -min 1m -max 3m ./kb    # every target of a package
 //	go run ./internal/fuzzplateau -restore internal/fuzzplateau/testdata/corpus.tar.gz
+//	go run ./internal/fuzzplateau -since internal/fuzzplateau/testdata/corpus.tar.gz ./mailout
 //
 // docs/hardening.md records its results.
 package main
@@ -44,8 +47,9 @@ func main() {
 	logs := flag.String("logs", "", "folder to keep each target's output in")
 	restore := flag.String("restore", "", "first add the inputs of this corpus archive to the fuzz cache")
 	save := flag.String("save", "", "last write the fuzz cache of every target to this corpus archive")
+	since := flag.String("since", "", "fuzz nothing: compare what each target's corpus in this archive and in the fuzz cache run (needs git)")
 	flag.Parse()
-	if flag.NArg() == 0 && *restore == "" && *save == "" {
+	if flag.NArg() == 0 && (*since != "" || *restore == "" && *save == "") {
 		fmt.Fprintln(os.Stderr, "fuzzplateau: give PKG or PKG:FuzzTarget arguments, or -restore/-save FILE")
 		os.Exit(2)
 	}
@@ -82,6 +86,13 @@ func main() {
 			jobs = append(jobs, job{pkg, t})
 		}
 	}
+	if *since != "" {
+		if err := compare(jobs, *since, cache); err != nil {
+			fmt.Fprintf(os.Stderr, "fuzzplateau: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	fmt.Println("| target | run (why it stopped) | execs | interesting new / total, last window | statements run, before → after / total | statements first run elsewhere |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- |")
 	failed := false
@@ -98,7 +109,7 @@ func main() {
 		}
 		var before profile
 		if *coverFlag {
-			before, _ = coverage(j)
+			before, _ = coverage(j, cache)
 		}
 		r := run(j, *minRun, *maxRun, *window, *least, out)
 		if logFile != nil {
@@ -106,7 +117,7 @@ func main() {
 		}
 		cov, elsewhere := "-", "-"
 		if *coverFlag && !r.failed {
-			if after, ok := coverage(j); ok && before.blocks != nil {
+			if after, ok := coverage(j, cache); ok && before.blocks != nil {
 				cov = fmt.Sprintf("%d → %s", before.count(before.pkg).covered, after.count(after.pkg))
 				elsewhere = gained(before, after).String()
 			}
@@ -287,17 +298,45 @@ func deadlineRace(tail []string) bool {
 	return deadline
 }
 
-// coverage copies the target's generated corpus into a scratch checkout of
+// compare prints, for each target, what its corpus in an archive and in
+// the fuzz cache run: how much a round that began from the archive added.
+func compare(jobs []job, archive, cache string) error {
+	old, err := os.MkdirTemp("", "fuzzplateau-since-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(old)
+	if _, err := restoreCorpus(archive, old); err != nil {
+		return err
+	}
+	fmt.Println("| target | inputs, archive → cache | statements run, archive → cache / total | statements first run elsewhere |")
+	fmt.Println("| --- | --- | --- | --- |")
+	for _, j := range jobs {
+		row := "- | -"
+		before, ok1 := coverage(j, old)
+		after, ok2 := coverage(j, cache)
+		if ok1 && ok2 {
+			row = fmt.Sprintf("%d → %s | %s", before.count(before.pkg).covered, after.count(after.pkg), gained(before, after))
+		}
+		fmt.Printf("| %s `%s` | %d → %d | %s |\n", j.pkg, j.target, inputs(old, j), inputs(cache, j), row)
+	}
+	return nil
+}
+
+// inputs counts a target's inputs in a corpus folder laid out as the cache.
+func inputs(root string, j job) int {
+	entries, _ := os.ReadDir(filepath.Join(root, strings.TrimPrefix(j.pkg, "./"), j.target))
+	return len(entries)
+}
+
+// coverage copies the target's corpus under root (the fuzz cache, or a
+// folder laid out as it is) into a scratch checkout of
 // HEAD and runs the target's seeds and corpus with a cover profile of every
 // package the test links (-coverpkg=all), so it shows what the corpus runs
 // in the package under test and in everything the fuzzer instruments.
-func coverage(j job) (prof profile, ok bool) {
-	cache, err := cacheDir()
-	if err != nil {
-		return prof, false
-	}
+func coverage(j job, root string) (prof profile, ok bool) {
 	rel := strings.TrimPrefix(j.pkg, "./")
-	corpus := filepath.Join(cache, rel, j.target)
+	corpus := filepath.Join(root, rel, j.target)
 	tmp, err := os.MkdirTemp("", "fuzzplateau-")
 	if err != nil {
 		return prof, false
