@@ -177,6 +177,8 @@ fmt/scan.go:1.1,2.2 1 0
 text/template/parse/lex.go:1.1,2.2 6 0
 runtime/mgc.go:1.1,2.2 9 0
 internal/runtime/maps/map.go:1.1,2.2 2 0
+internal/strconv/ftoa.go:1.1,2.2 3 0
+unique/handle.go:1.1,2.2 7 0
 `)
 	after := read(`m/p/a.go:1.1,2.2 3 1
 gopkg.in/yaml.v3/scan.go:1.1,2.2 4 1
@@ -186,6 +188,8 @@ fmt/scan.go:1.1,2.2 1 1
 text/template/parse/lex.go:1.1,2.2 6 1
 runtime/mgc.go:1.1,2.2 9 1
 internal/runtime/maps/map.go:1.1,2.2 2 1
+internal/strconv/ftoa.go:1.1,2.2 3 1
+unique/handle.go:1.1,2.2 7 1
 net/mail/message.go:1.1,2.2 3 1
 `)
 	g := gained(before, after)
