@@ -49,7 +49,11 @@ func main() {
 	save := flag.String("save", "", "last write the fuzz cache of every target to this corpus archive")
 	since := flag.String("since", "", "fuzz nothing: compare what each target's corpus in this archive and in the fuzz cache run (needs git)")
 	flag.Parse()
-	if flag.NArg() == 0 && (*since != "" || *restore == "" && *save == "") {
+	if flag.NArg() == 0 && *since != "" {
+		fmt.Fprintln(os.Stderr, "fuzzplateau: -since FILE compares targets: give PKG or PKG:FuzzTarget arguments")
+		os.Exit(2)
+	}
+	if flag.NArg() == 0 && *restore == "" && *save == "" {
 		fmt.Fprintln(os.Stderr, "fuzzplateau: give PKG or PKG:FuzzTarget arguments, or -restore/-save FILE")
 		os.Exit(2)
 	}
