@@ -179,6 +179,7 @@ runtime/mgc.go:1.1,2.2 9 0
 internal/runtime/maps/map.go:1.1,2.2 2 0
 internal/strconv/ftoa.go:1.1,2.2 3 0
 unique/handle.go:1.1,2.2 7 0
+internal/godebug/godebug.go:1.1,2.2 2 0
 `)
 	after := read(`m/p/a.go:1.1,2.2 3 1
 gopkg.in/yaml.v3/scan.go:1.1,2.2 4 1
@@ -190,6 +191,7 @@ runtime/mgc.go:1.1,2.2 9 1
 internal/runtime/maps/map.go:1.1,2.2 2 1
 internal/strconv/ftoa.go:1.1,2.2 3 1
 unique/handle.go:1.1,2.2 7 1
+internal/godebug/godebug.go:1.1,2.2 2 1
 net/mail/message.go:1.1,2.2 3 1
 `)
 	g := gained(before, after)
