@@ -228,9 +228,10 @@ func ParseAddresses(list []string) ([]*mail.Address, error) {
 // setAddressList writes an address header as go-message's SetAddressList
 // does (net/mail's formatting), with display names made valid UTF-8. A
 // name with a backslash that net/mail would not quote (non-ASCII text or a
-// control character in it) is written as a base64 encoded word: net/mail would write a Q encoded word with the backslash bare,
-// which RFC 2047 does not allow in a display name and strict parsers,
-// net/mail's own among them, refuse.
+// control character in it) is written as a base64 encoded word: net/mail
+// would write a Q encoded word with the backslash bare, which RFC 2047
+// does not allow in a display name and strict parsers, net/mail's own
+// among them, refuse.
 func setAddressList(h *mail.Header, key string, as []*mail.Address) {
 	var vs []string
 	for _, a := range as {
