@@ -185,9 +185,12 @@ func (p *parser) parseAddressList(v string) []Address {
 	return out
 }
 
+// MaxName is the most of a display name kept, in bytes.
+const MaxName = 500
+
 // cleanName trims the quotes and comment parentheses around display names.
 func cleanName(s string) string {
-	s = sanitizeLine(s, 500)
+	s = sanitizeLine(s, MaxName)
 	for len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'' || s[0] == '(' && s[len(s)-1] == ')') {
 		s = strings.TrimSpace(s[1 : len(s)-1])
 	}

@@ -76,11 +76,15 @@ func FuzzMessage(f *testing.F) {
 			m.Attachments = []Attachment{{Name: attName, Data: attData}}
 		}
 		raw, err := m.Bytes()
+		fits := len(m.To[0].Address) <= MaxAddress
 		if err != nil {
-			if utf8.ValidString(local) && mailLocal.MatchString(local) {
+			if utf8.ValidString(local) && mailLocal.MatchString(local) && fits {
 				t.Fatalf("Bytes: %v", err)
 			}
 			return
+		}
+		if !fits {
+			t.Fatalf("an address of %d bytes was written", len(m.To[0].Address))
 		}
 		for _, l := range bytes.Split(raw, []byte("\r\n")) {
 			if len(l) > 998 {
@@ -116,7 +120,7 @@ func FuzzMessage(f *testing.F) {
 		if mailLocal.MatchString(local) && got.To[0].Email != m.To[0].Address {
 			t.Fatalf("recipient %q read back as %+v", m.To[0].Address, got.To[0])
 		}
-		if simple(name) && mailLocal.MatchString(local) && got.To[0].Name != strings.Trim(name, "\"'()") && got.To[0].Name != name {
+		if simple(name) && len(name) <= importers.MaxName && mailLocal.MatchString(local) && got.To[0].Name != strings.Trim(name, "\"'()") && got.To[0].Name != name {
 			t.Fatalf("name %q read back as %q", name, got.To[0].Name)
 		}
 		// A blank text part loses to its HTML alternative on purpose (some

@@ -2,6 +2,7 @@ package mailout
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"mime"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
 	"github.com/microcosm-cc/bluemonday"
@@ -88,12 +90,23 @@ func (m *Mail) ThreadFor(t *ticket.Ticket, domain, subject string) {
 func (m *Mail) Bytes() ([]byte, error) {
 	var h mail.Header
 	h.SetDate(m.Date)
-	setAddressList(&h, "From", []*mail.Address{m.From})
-	setAddressList(&h, "To", m.To)
-	if len(m.Cc) > 0 {
-		setAddressList(&h, "Cc", m.Cc)
+	for _, f := range []struct {
+		key string
+		as  []*mail.Address
+	}{{"From", []*mail.Address{m.From}}, {"To", m.To}, {"Cc", m.Cc}} {
+		if f.key == "Cc" && len(f.as) == 0 {
+			continue
+		}
+		if err := setAddressList(&h, f.key, f.as); err != nil {
+			return nil, err
+		}
 	}
-	h.SetSubject(strings.ToValidUTF8(m.Subject, "\uFFFD"))
+	subject := strings.ToValidUTF8(m.Subject, "\uFFFD")
+	if hasLongWord(subject) {
+		h.Set("Subject", encodeWords(subject))
+	} else {
+		h.SetSubject(subject)
+	}
 	h.SetMessageID(m.MessageID)
 	if m.InReplyTo != "" {
 		h.SetMsgIDList("In-Reply-To", []string{m.InReplyTo})
@@ -225,31 +238,95 @@ func ParseAddresses(list []string) ([]*mail.Address, error) {
 	return out, nil
 }
 
+// MaxAddress is the longest mail address that can be sent: RFC 5321
+// allows a path of 256 octets, the address and its angle brackets.
+const MaxAddress = 254
+
 // setAddressList writes an address header as go-message's SetAddressList
 // does (net/mail's formatting), with display names made valid UTF-8. A
 // name with a backslash that net/mail would not quote (non-ASCII text or a
 // control character in it) is written as a base64 encoded word: net/mail
 // would write a Q encoded word with the backslash bare, which RFC 2047
 // does not allow in a display name and strict parsers, net/mail's own
-// among them, refuse.
-func setAddressList(h *mail.Header, key string, as []*mail.Address) {
+// among them, refuse. A name with a word too long for a header line is
+// encoded too (see hasLongWord). An address longer than MaxAddress is
+// refused: no server takes it, and a header line cannot hold it whole.
+func setAddressList(h *mail.Header, key string, as []*mail.Address) error {
 	var vs []string
 	for _, a := range as {
 		if a == nil {
 			continue
 		}
+		if len(a.Address) > MaxAddress {
+			return fmt.Errorf("the %s address %q is %d bytes long; mail allows at most %d (RFC 5321)",
+				key, shorten(a.Address, 60), len(a.Address), MaxAddress)
+		}
 		name := strings.ToValidUTF8(a.Name, "\uFFFD")
-		if strings.Contains(name, "\\") && !quotable(name) {
-			vs = append(vs, mime.BEncoding.Encode("utf-8", name)+" "+(&mail.Address{Address: a.Address}).String())
+		if strings.Contains(name, "\\") && !quotable(name) || hasLongWord(name) {
+			vs = append(vs, encodeWords(name)+" "+(&mail.Address{Address: a.Address}).String())
 			continue
 		}
 		vs = append(vs, (&mail.Address{Name: name, Address: a.Address}).String())
 	}
 	if len(vs) == 0 {
 		h.Del(key)
-		return
+		return nil
 	}
 	h.Set(key, strings.Join(vs, ", "))
+	return nil
+}
+
+// longWord is the longest run without white space that a header value may
+// have. go-message folds header lines at white space, and a longer run is
+// cut with a space inserted at the 998-byte line limit, which changes the
+// text; 900 leaves room for the field name and a quote.
+const longWord = 900
+
+// hasLongWord reports whether s has a run of more than longWord bytes
+// without a space or tab.
+func hasLongWord(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '\t' {
+			run = 0
+			continue
+		}
+		if run++; run > longWord {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeWords writes s as RFC 2047 base64 encoded words of at most 45
+// bytes of UTF-8 each, split between runes, so that a header holding it
+// folds between words and reads back whole. mime.BEncoding leaves plain
+// ASCII as it is, which is what a too-long word needs changed.
+func encodeWords(s string) string {
+	var words []string
+	for s != "" {
+		n := min(len(s), 45)
+		for n < len(s) && n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		if n == 0 {
+			n = min(len(s), 45)
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
+}
+
+// shorten cuts s to about n bytes for an error message.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // quotable reports whether net/mail writes name as a quoted string (every

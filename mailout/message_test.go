@@ -299,3 +299,88 @@ func TestAddressNameWithBackslash(t *testing.T) {
 		}
 	}
 }
+
+// A header word longer than a line used to be cut at the 998-byte limit
+// with a space put in (found by FuzzMessage): a 1,500-byte word in the
+// subject or a display name must read back whole.
+func TestLongHeaderWordsReadBack(t *testing.T) {
+	long := strings.Repeat("b", 1500)
+	for _, c := range []struct{ subject, name string }{
+		{long, "Jane"},
+		{"Order " + long + " again", "Jane"},
+		{"Hello", long},
+		{"Hello", "Zoë " + strings.Repeat("ü", 700)},
+	} {
+		m := &Mail{
+			From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
+			To:        []*mail.Address{{Name: c.name, Address: "jane@example.com"}},
+			Subject:   c.subject,
+			MessageID: "a.b@acme.example",
+			Text:      "Hello.",
+		}
+		raw, err := m.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range bytes.Split(raw, []byte("\r\n")) {
+			if len(l) > 998 {
+				t.Fatalf("line of %d bytes", len(l))
+			}
+		}
+		got, err := importers.Parse(raw, importers.Options{})
+		if err != nil || got.Subject != c.subject {
+			t.Fatalf("subject of %d bytes read back as %d bytes (%v)", len(c.subject), len(got.Subject), err)
+		}
+		head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+		msg, err := stdmail.ReadMessage(bytes.NewReader(append(head, "\r\n\r\n"...)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := msg.Header.AddressList("To")
+		if err != nil || len(to) != 1 || to[0].Name != c.name || to[0].Address != "jane@example.com" {
+			t.Fatalf("name of %d bytes read back as %+v (%v)", len(c.name), to, err)
+		}
+	}
+}
+
+// An address longer than RFC 5321 allows cannot be written on one header
+// line nor sent; it is refused with the place to correct it, and the
+// ticket is left as it was.
+func TestOverlongAddressIsRefused(t *testing.T) {
+	long := strings.Repeat("u", MaxAddress-len("@example.com")+1) + "@example.com"
+	m := &Mail{
+		From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
+		To:        []*mail.Address{{Name: "Jane", Address: long}},
+		Subject:   "Hello",
+		MessageID: "a.b@acme.example",
+		Text:      "Hello.",
+	}
+	if _, err := m.Bytes(); err == nil || !strings.Contains(err.Error(), "255 bytes long") {
+		t.Fatalf("Bytes: %v", err)
+	}
+	m.To[0].Address = long[1:]
+	if _, err := m.Bytes(); err != nil {
+		t.Fatalf("an address of %d bytes: %v", len(long)-1, err)
+	}
+
+	tk := testTicket()
+	entries := len(tk.Entries)
+	tk.Customer = "Jane <" + long + ">"
+	_, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: alice, Body: "On its way.", Now: now})
+	if err == nil || !strings.Contains(err.Error(), ticket.Path(tk.ID)) || !strings.Contains(err.Error(), "at most 254") {
+		t.Fatalf("customer address: %v", err)
+	}
+	if len(tk.Entries) != entries {
+		t.Fatal("the refused reply was added to the ticket")
+	}
+	_, err = PrepareReply(testConfig(), testTicket(), ReplyOptions{Agent: alice, Body: "ok", Cc: []string{long}, Now: now})
+	if err == nil || !strings.Contains(err.Error(), "--cc") {
+		t.Fatalf("--cc: %v", err)
+	}
+	cfg := testConfig()
+	cfg.Email = long
+	_, err = PrepareReply(cfg, testTicket(), ReplyOptions{Agent: alice, Body: "ok", Now: now})
+	if err == nil || !strings.Contains(err.Error(), ticket.ConfigPath) {
+		t.Fatalf("desk address: %v", err)
+	}
+}

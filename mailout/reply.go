@@ -77,6 +77,11 @@ func PrepareReply(cfg *ticket.Config, t *ticket.Ticket, o ReplyOptions) (*Prepar
 	if p.NotMailed != "" && len(cc) > 0 {
 		return nil, fmt.Errorf("cannot send to --cc: %s", p.NotMailed)
 	}
+	if p.NotMailed == "" {
+		if err := sendable(cfg, t, email, cc); err != nil {
+			return nil, err
+		}
+	}
 
 	var paths []string
 	taken := map[string]bool{}
@@ -129,7 +134,7 @@ func PrepareReply(cfg *ticket.Config, t *ticket.Ticket, o ReplyOptions) (*Prepar
 	m.ThreadFor(t, domain, o.Subject)
 	raw, err := m.Bytes()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ticket %s: %w", t.ID, err)
 	}
 	from, to := m.Envelope()
 	stored.Meta = map[string]string{MetaMail: StateQueued, MetaTo: email}
@@ -145,6 +150,25 @@ func PrepareReply(cfg *ticket.Config, t *ticket.Ticket, o ReplyOptions) (*Prepar
 		From: from, To: to, Auto: o.Auto, State: StateQueued, Queued: now, Message: string(raw),
 	}
 	return p, nil
+}
+
+// sendable refuses a reply whose addresses mail cannot carry, before the
+// ticket is changed, and says where each one comes from.
+func sendable(cfg *ticket.Config, t *ticket.Ticket, to string, cc []*mail.Address) error {
+	long := func(a string) bool { return len(a) > MaxAddress }
+	switch {
+	case long(cfg.Email):
+		return fmt.Errorf("the desk's address in %s is %d bytes long; mail allows at most %d (RFC 5321): set a shorter email:", ticket.ConfigPath, len(cfg.Email), MaxAddress)
+	case long(to):
+		return fmt.Errorf("ticket %s: the customer's address %q is %d bytes long; mail allows at most %d (RFC 5321): correct it in %s",
+			t.ID, shorten(to, 60), len(to), MaxAddress, ticket.Path(t.ID))
+	}
+	for _, a := range cc {
+		if long(a.Address) {
+			return fmt.Errorf("--cc address %q is %d bytes long; mail allows at most %d (RFC 5321)", shorten(a.Address, 60), len(a.Address), MaxAddress)
+		}
+	}
+	return nil
 }
 
 func safeFileName(n string) string {
