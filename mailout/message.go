@@ -108,10 +108,12 @@ func (m *Mail) Bytes() ([]byte, error) {
 		h.SetSubject(subject)
 	}
 	h.SetMessageID(m.MessageID)
-	if m.InReplyTo != "" {
-		h.SetMsgIDList("In-Reply-To", []string{m.InReplyTo})
+	if irt := fitIDs([]string{m.InReplyTo}); len(irt) > 0 {
+		h.SetMsgIDList("In-Reply-To", irt)
 	}
-	h.SetMsgIDList("References", m.References)
+	if refs := fitIDs(m.References); len(refs) > 0 {
+		h.SetMsgIDList("References", refs)
+	}
 	if m.Auto {
 		h.Set("Auto-Submitted", "auto-replied")
 		h.Set("X-Auto-Response-Suppress", "All")
@@ -296,6 +298,20 @@ func hasLongWord(s string) bool {
 		}
 	}
 	return false
+}
+
+// fitIDs leaves out the empty message ids and those too long for a header
+// line (a hand-edited ticket can hold one; the importer keeps 250 bytes):
+// cut in two, such an id would thread nothing, and mail clients thread by
+// the others.
+func fitIDs(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" && len(id) <= longWord {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // encodeWords writes s as RFC 2047 base64 encoded words of at most 45

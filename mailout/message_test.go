@@ -384,3 +384,32 @@ func TestOverlongAddressIsRefused(t *testing.T) {
 		t.Fatalf("desk address: %v", err)
 	}
 }
+
+// A message id too long for a header line is left out of In-Reply-To and
+// References rather than cut in two.
+func TestOverlongMessageIDIsLeftOut(t *testing.T) {
+	long := strings.Repeat("i", 1200) + "@mail.example.com"
+	m := &Mail{
+		From:       &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
+		To:         []*mail.Address{{Name: "Jane", Address: "jane@example.com"}},
+		Subject:    "Hello",
+		MessageID:  "a.b@acme.example",
+		InReplyTo:  long,
+		References: []string{"ticket.7kq2m9@acme.example", long, "CAF2@mail.example.com"},
+		Text:       "Hello.",
+	}
+	raw, err := m.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := importers.Parse(raw, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.InReplyTo) != 0 || strings.Join(got.References, " ") != "ticket.7kq2m9@acme.example CAF2@mail.example.com" {
+		t.Fatalf("In-Reply-To %q, References %q", got.InReplyTo, got.References)
+	}
+	if bytes.Contains(raw, []byte("iiiiiiiiii")) {
+		t.Fatal("the long id was written")
+	}
+}
