@@ -158,7 +158,7 @@ func sendable(cfg *ticket.Config, t *ticket.Ticket, to string, cc []*mail.Addres
 	long := func(a string) bool { return len(a) > MaxAddress }
 	switch {
 	case long(cfg.Email):
-		return fmt.Errorf("the desk's address in %s is %d bytes long; mail allows at most %d (RFC 5321): set a shorter email:", ticket.ConfigPath, len(cfg.Email), MaxAddress)
+		return fmt.Errorf("the desk's address in %s is %d bytes long; mail allows at most %d (RFC 5321): set a shorter one as email:", ticket.ConfigPath, len(cfg.Email), MaxAddress)
 	case long(to):
 		return fmt.Errorf("ticket %s: the customer's address %q is %d bytes long; mail allows at most %d (RFC 5321): correct it in %s",
 			t.ID, shorten(to, 60), len(to), MaxAddress, ticket.Path(t.ID))
