@@ -240,9 +240,8 @@ func ParseAddresses(list []string) ([]*mail.Address, error) {
 	return out, nil
 }
 
-// MaxAddress is the longest mail address that can be sent: RFC 5321
-// allows a path of 256 octets, the address and its angle brackets.
-const MaxAddress = 254
+// MaxAddress is the longest mail address that can be sent.
+const MaxAddress = ticket.MaxAddress
 
 // setAddressList writes an address header as go-message's SetAddressList
 // does (net/mail's formatting), with display names made valid UTF-8. A

@@ -766,6 +766,10 @@ func nilIfEmpty[S ~[]E, E any](s S) S {
 	return s
 }
 
+// MaxAddress is the longest mail address that can be sent: RFC 5321
+// allows a path of 256 octets, the address and its angle brackets.
+const MaxAddress = 254
+
 // Validate checks the config for contradictions and names that refer to
 // nothing. Every problem is reported, each naming the line at fault when the
 // config was parsed from a file.
@@ -1028,6 +1032,9 @@ func (v *configCheck) settings() {
 		if _, err := parseSpan(c.Autoreply.Per); err != nil {
 			add("autoreply.per", "autoreply: per: %v", err)
 		}
+	}
+	if len(c.Email) > MaxAddress {
+		add("email", "email: the address is %d bytes long; mail allows at most %d (RFC 5321)", len(c.Email), MaxAddress)
 	}
 	s := c.SMTP
 	if s != (SMTP{}) && strings.TrimSpace(s.Host) == "" {

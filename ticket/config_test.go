@@ -192,6 +192,8 @@ func TestConfigErrors(t *testing.T) {
 		{"reply status", configWith("", "reply_status: waiting\n"), p + `28: reply_status: unknown status "waiting" (want one of new, open, pending, on-hold, resolved, closed, archived)`},
 		{"reply status new", configWith("", "reply_status: new\n"), p + `28: reply_status: a reply cannot leave a ticket new; use open, pending, on-hold, resolved or closed`},
 		{"autoreply", configWith("", "autoreply: {limit: 3, per: 3 hours}\n"), p + `28: autoreply: per: "3 hours" is not a duration; write whole numbers with units w, d, h, m, such as 90m, 1h30m, 3d or 2w`},
+		{"long email", configWith("", "email: "+strings.Repeat("s", 243)+"@example.com\n"),
+			p + `28: email: the address is 255 bytes long; mail allows at most 254 (RFC 5321)`},
 		{"kb url", configWith("", "kb: {base_url: help.example.com}\n"), p + `28: kb: base_url "help.example.com" is not an http or https address`},
 		{"alias", configWith("", "x: &a [1]\ny: *a\n"), p + `29: y: YAML aliases (*a) are not allowed in the config; write the value out`},
 		{"merge key", configWith("", "kb: {<<: {title: x}}\n"), p + `28: kb: YAML merge keys (<<) are not allowed in the config; write the keys out`},
