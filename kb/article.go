@@ -89,10 +89,11 @@ func ParseArticle(file string, data []byte) (*Article, error) { return parseArti
 func parseArticle(file string, data []byte, owned bool) (*Article, error) {
 	var src string
 	switch {
-	case owned && len(data) > 0 && !bytes.Contains(data, []byte("\r\n")):
+	case owned && len(data) > 0 && bytes.IndexByte(data, '\r') < 0:
 		src = unsafe.String(unsafe.SliceData(data), len(data))
 	default:
-		src = strings.ReplaceAll(string(data), "\r\n", "\n")
+		// CRLF and a lone CR end a line, in Markdown as in ticket files.
+		src = strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
 	}
 	if !strings.HasPrefix(src, "---\n") {
 		return nil, fmt.Errorf("%s:1: an article starts with front matter between --- lines; add at least title, status and visibility", file)

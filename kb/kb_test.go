@@ -339,3 +339,26 @@ func TestBuildAfterAnUnfinishedBuild(t *testing.T) {
 		t.Errorf("the build after: %+v; want nothing written and the two leftovers removed", res)
 	}
 }
+
+// CRLF and a lone CR end a line in an article file, as in Markdown and in
+// ticket files. A body ending in a lone CR used to render with CRLF and
+// read back as an empty line (found by FuzzArticle).
+func TestArticleLineEnds(t *testing.T) {
+	for _, c := range []struct{ src, body string }{
+		{"---\ntitle: 00\nstatus: draft\n---\n\r", "\n"},
+		{"---\r\ntitle: A\r\nstatus: draft\r\n---\r\nOne\r\ntwo\rthree\n", "One\ntwo\nthree\n"},
+		{"---\rtitle: A\rstatus: draft\r---\rOne\r", "One\n"},
+	} {
+		a, err := ParseArticle("kb/a.md", []byte(c.src))
+		if err != nil {
+			t.Fatalf("%q: %v", c.src, err)
+		}
+		if a.Body != c.body || a.Title == "" || a.Status != StatusDraft {
+			t.Fatalf("%q read as title %q, status %q, body %q", c.src, a.Title, a.Status, a.Body)
+		}
+		back, err := ParseArticle("kb/a.md", Render(a))
+		if err != nil || back.Body != strings.TrimLeft(a.Body, "\n") && back.Body != a.Body {
+			t.Fatalf("%q: rendered body read back as %q (%v)", c.src, back.Body, err)
+		}
+	}
+}
