@@ -263,11 +263,13 @@ func setAddressList(h *mail.Header, key string, as []*mail.Address) error {
 				key, shorten(a.Address, 60), len(a.Address), MaxAddress)
 		}
 		name := strings.ToValidUTF8(a.Name, "\uFFFD")
-		if strings.Contains(name, "\\") && !quotable(name) || hasLongWord(name) {
-			vs = append(vs, encodeWords(name)+" "+(&mail.Address{Address: a.Address}).String())
-			continue
+		v := (&mail.Address{Name: name, Address: a.Address}).String()
+		// hasLongWord looks at the name as written: quoting doubles each
+		// quote and backslash in it.
+		if strings.Contains(name, "\\") && !quotable(name) || hasLongWord(v) {
+			v = encodeWords(name) + " " + (&mail.Address{Address: a.Address}).String()
 		}
-		vs = append(vs, (&mail.Address{Name: name, Address: a.Address}).String())
+		vs = append(vs, v)
 	}
 	if len(vs) == 0 {
 		h.Del(key)

@@ -303,6 +303,8 @@ func TestLongHeaderWordsReadBack(t *testing.T) {
 		{"Order " + long + " again", "Jane"},
 		{"Hello", long},
 		{"Hello", "Zoë " + strings.Repeat("ü", 700)},
+		{"Hello", strings.Repeat(`"`, 899)},
+		{"Hello", strings.Repeat(`a\`, 449)},
 	} {
 		m := hello()
 		m.To[0].Name, m.Subject = c.name, c.subject
