@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ticketdesk/ticket/desk"
 	"github.com/ticketdesk/ticket/ticket"
@@ -254,13 +253,5 @@ func metaString(m map[string]string) string {
 }
 
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(ticket.CleanText(s)), " ")
-	if len(s) > 300 {
-		n := 300
-		for n > 0 && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		s = s[:n] + "…"
-	}
-	return s
+	return shorten(strings.Join(strings.Fields(ticket.CleanText(s)), " "), 300)
 }
