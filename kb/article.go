@@ -88,13 +88,14 @@ func ParseArticle(file string, data []byte) (*Article, error) { return parseArti
 // (a large knowledge base then holds each article once, not twice).
 func parseArticle(file string, data []byte, owned bool) (*Article, error) {
 	var src string
-	switch {
-	case owned && len(data) > 0 && bytes.IndexByte(data, '\r') < 0:
+	if owned && len(data) > 0 {
 		src = unsafe.String(unsafe.SliceData(data), len(data))
-	default:
-		// CRLF and a lone CR end a line, in Markdown as in ticket files.
-		src = strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	} else {
+		src = string(data)
 	}
+	// As in ticket files: CRLF and a lone CR end a line, and invalid UTF-8
+	// and NUL read as U+FFFD. Clean text is returned as it is, not copied.
+	src = ticket.CleanText(src)
 	if !strings.HasPrefix(src, "---\n") {
 		return nil, fmt.Errorf("%s:1: an article starts with front matter between --- lines; add at least title, status and visibility", file)
 	}

@@ -348,6 +348,7 @@ func TestArticleLineEnds(t *testing.T) {
 		{"---\ntitle: 00\nstatus: draft\n---\n\r", "\n"},
 		{"---\r\ntitle: A\r\nstatus: draft\r\n---\r\nOne\r\ntwo\rthree\n", "One\ntwo\nthree\n"},
 		{"---\rtitle: A\rstatus: draft\r---\rOne\r", "One\n"},
+		{"---\ntitle: A\nstatus: draft\n---\nCaf\xe9\x00\n", "Caf\uFFFD\uFFFD\n"},
 	} {
 		a, err := ParseArticle("kb/a.md", []byte(c.src))
 		if err != nil {
