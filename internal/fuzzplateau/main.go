@@ -203,6 +203,21 @@ func parseStatus(line string) (status, bool) {
 	return status{d, execs, n, total}, true
 }
 
+// windowStart is the index of the last progress line at least one window
+// before the newest; ok is false while the history is shorter than that.
+func windowStart(history []status, window time.Duration) (int, bool) {
+	if len(history) == 0 {
+		return 0, false
+	}
+	last := history[len(history)-1]
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].elapsed <= last.elapsed-window {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // growth is how many new inputs the last window of history added; ok is
 // false while the history is shorter than the window.
 func growth(history []status, window time.Duration) (int, bool) {
@@ -210,22 +225,41 @@ func growth(history []status, window time.Duration) (int, bool) {
 		return 0, false
 	}
 	last := history[len(history)-1]
-	for i := len(history) - 1; i >= 0; i-- {
-		if history[i].elapsed <= last.elapsed-window {
-			return last.newInputs - history[i].newInputs, true
-		}
+	i, ok := windowStart(history, window)
+	if !ok {
+		return last.newInputs, false
 	}
-	return last.newInputs, false
+	return last.newInputs - history[i].newInputs, true
+}
+
+// starved reports whether the last window ran fewer than half the
+// executions a second that the run averaged before it: a fuzzer that other
+// work kept off the CPU finds few inputs because it ran few, which is not
+// a plateau.
+func starved(history []status, window time.Duration) bool {
+	i, ok := windowStart(history, window)
+	if !ok {
+		return true
+	}
+	last, first := history[len(history)-1], history[i]
+	span := last.elapsed - first.elapsed
+	if first.elapsed <= 0 || span <= 0 {
+		return true
+	}
+	rate := float64(first.execs) / first.elapsed.Seconds()
+	windowRate := float64(last.execs-first.execs) / span.Seconds()
+	return windowRate < rate/2
 }
 
 // plateaued reports whether a target that has run at least min has found
-// fewer than least new inputs in the last window.
+// fewer than least new inputs in the last window, and ran at no less than
+// half its average speed in that window.
 func plateaued(history []status, min, window time.Duration, least int) bool {
 	if len(history) == 0 || history[len(history)-1].elapsed < min {
 		return false
 	}
 	g, ok := growth(history, window)
-	return ok && g < least
+	return ok && g < least && !starved(history, window)
 }
 
 type result struct {

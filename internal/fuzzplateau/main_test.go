@@ -25,7 +25,10 @@ func TestParseStatus(t *testing.T) {
 	}
 }
 
-func at(sec, n int) status { return status{elapsed: time.Duration(sec) * time.Second, newInputs: n} }
+// at is a progress line of a target that runs 1,000 executions a second.
+func at(sec, n int) status {
+	return status{elapsed: time.Duration(sec) * time.Second, execs: int64(sec) * 1000, newInputs: n}
+}
 
 func TestPlateau(t *testing.T) {
 	window := 2 * time.Minute
@@ -46,6 +49,18 @@ func TestPlateau(t *testing.T) {
 	short := []status{at(0, 0), at(60, 0)}
 	if plateaued(short, 0, window, 2) {
 		t.Error("a target was stopped before one window had passed")
+	}
+	// The same counts, but in the last two minutes the fuzzer ran at a
+	// third of its speed: other work had the CPU.
+	slow := []status{at(0, 0), at(60, 10), at(120, 12), at(180, 13), at(240, 13)}
+	slow[3].execs = slow[2].execs + 20000
+	slow[4].execs = slow[2].execs + 40000
+	if plateaued(slow, time.Minute, window, 2) {
+		t.Error("a target kept off the CPU was taken for one at a plateau")
+	}
+	slow[4].execs = slow[2].execs + 80000
+	if !plateaued(slow, time.Minute, window, 2) {
+		t.Error("a target running at two thirds of its speed was not stopped")
 	}
 }
 
