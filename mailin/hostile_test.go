@@ -83,7 +83,7 @@ func TestAttachmentsStayInTheTicketFolder(t *testing.T) {
 	im, id := hostileDesk(t, func(p string) bool { return onDisk[p] })
 	dir := ticket.TicketsDir + "/" + id[:2] + "/" + id + "/"
 	onDisk[dir+"passwd"] = true // from an earlier import
-	names := []string{"../../etc/passwd", "/etc/passwd", "C:\\boot.ini", "..\\..\\x", "CON", "nul.txt", "LPT1.log", "a\x01\u202Egpj.exe", "", "Report.PDF", "report.pdf", strings.Repeat("ü", 150) + ".pdf"}
+	names := []string{"../../etc/passwd", "/etc/passwd", "C:\\boot.ini", "..\\..\\x", "CON", "nul.txt", "LPT1.log", "a\x01\u202Egpj.exe", "", "Report.PDF", "report.pdf", strings.Repeat("ü", 150) + ".pdf", "v1..v2.tar.gz"}
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: alice@shop.example\nSubject: Re: [#%s] files\nMessage-ID: <files@shop.example>\nContent-Type: multipart/mixed; boundary=B\n\n--B\n\nfiles\n", id)
 	for i, n := range names {
@@ -105,12 +105,16 @@ func TestAttachmentsStayInTheTicketFolder(t *testing.T) {
 			t.Errorf("%s planned twice (%q and %q)", c.Path, prev, c.Data)
 		}
 		planned[low] = string(c.Data)
-		if !strings.HasPrefix(c.Path, dir) || strings.Contains(c.Path[len(dir):], "/") || strings.Contains(c.Path, "..") {
+		if !strings.HasPrefix(c.Path, dir) || strings.Contains(c.Path[len(dir):], "/") || !inside(c.Path) {
 			t.Errorf("attachment planned outside the ticket's folder: %q", c.Path)
 		}
 		if onDisk[c.Path] {
 			t.Errorf("attachment overwrites %s", c.Path)
 		}
+	}
+	// Dots inside a name are harmless and kept.
+	if _, ok := planned[strings.ToLower(dir+"v1..v2.tar.gz")]; !ok {
+		t.Errorf("v1..v2.tar.gz was renamed: %q", e.Attachments)
 	}
 	for i, a := range e.Attachments {
 		if got, ok := planned[strings.ToLower(ticket.TicketsDir+"/"+id[:2]+"/"+a)]; !ok || got != fmt.Sprintf("data %d", i) {
