@@ -32,6 +32,9 @@ per new, changed, moved or deleted ticket:
 
   #7kq2m9 Refund for order 5521: status open → resolved; +1 reply by bob; tags +refund; assignee alice → bob
 
+A field value or an author with a line break, another control character
+or invalid UTF-8 is shown Go-quoted, so each change stays one line.
+
 Without an argument it shows the uncommitted changes of the work tree
 against HEAD when there are any, else the last commit (HEAD~1..HEAD).
 A..B compares two commits, A...B compares B with where it branched from A

@@ -3,7 +3,10 @@ package ticket
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Change is one difference between two versions of a ticket, in the terms
@@ -124,12 +127,8 @@ func fieldsChange(old, new map[string]string) (Change, bool) {
 	var parts []string
 	for _, k := range sortedKeys(new) {
 		if v, ok := old[k]; !ok || v != new[k] {
-			kv := k + "=" + new[k]
-			c.Added = append(c.Added, kv)
-			if strings.ContainsAny(new[k], "\r\n") {
-				kv = fmt.Sprintf("%s=%q", k, new[k]) // Text stays one line
-			}
-			parts = append(parts, kv)
+			c.Added = append(c.Added, k+"="+new[k])
+			parts = append(parts, k+"="+lineText(new[k]))
 		}
 	}
 	for _, k := range sortedKeys(old) {
@@ -168,8 +167,14 @@ func entriesAdded(old, new *Ticket) []Change {
 			by = "from"
 		}
 		c.Text = fmt.Sprintf("+%d %s", n, noun)
-		if authors := strings.Join(slices.DeleteFunc(slices.Clone(c.Authors), func(s string) bool { return s == "" }), ", "); authors != "" {
-			c.Text += " " + by + " " + authors
+		var authors []string
+		for _, a := range c.Authors {
+			if a != "" {
+				authors = append(authors, lineText(a))
+			}
+		}
+		if len(authors) > 0 {
+			c.Text += " " + by + " " + strings.Join(authors, ", ")
 		}
 		out = append(out, c)
 	}
@@ -197,6 +202,19 @@ func entriesChanged(old, new *Ticket) []Change {
 		out = append(out, Change{Field: "entries", Removed: removed, Text: "-" + plural(len(removed), "entry", "entries") + " (" + strings.Join(removed, ", ") + ")"})
 	}
 	return out
+}
+
+// lineText is s as it stands in a change's one line of text: as written
+// when it is valid UTF-8 without control characters, else Go-quoted, so a
+// value or an author with a line break, a CR or an escape sequence can
+// neither break the line nor act on a terminal.
+func lineText(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	}) {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 func plural(n int, one, many string) string {

@@ -425,6 +425,25 @@ func FuzzLint(f *testing.F) {
 
 // TestDiffFieldValueOnOneLine: a custom field may hold several lines, but a
 // change is one line of a pull-request comment, so the value is quoted.
+// TestDiffAuthorOnOneLine: an entry marker may name an author with any
+// bytes (author="\r"); the change text quotes such a name.
+func TestDiffAuthorOnOneLine(t *testing.T) {
+	for _, tt := range []struct{ author, want string }{
+		{"\r", `+1 reply by "\r"`},
+		{"Bob\x1b[31m", `+1 reply by "Bob\x1b[31m"`},
+		{"\xff", `+1 reply by "\xff"`},
+		{"Zoë Smith <zoe@example.com>", "+1 reply by Zoë Smith"},
+	} {
+		a := sampleTicket()
+		b := a.Clone()
+		b.Entries = append(b.Entries, Entry{ID: "zz9", Kind: KindReply, At: b.Created.Add(time.Hour), Author: tt.author, Body: "hi"})
+		d := Diff(a, b)
+		if len(d) != 1 || d[0].Text != tt.want || d[0].Authors[0] != shortAuthor(tt.author) {
+			t.Errorf("author %q: Diff = %+v, want %s", tt.author, d, tt.want)
+		}
+	}
+}
+
 func TestDiffFieldValueOnOneLine(t *testing.T) {
 	a := sampleTicket()
 	b := a.Clone()
