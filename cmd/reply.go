@@ -39,8 +39,8 @@ The ticket moves to pending (reply_status: in the config; --status
 overrides). The mail goes to the outbox first and is sent at once when a
 mail server is configured (--send is the default then); --queue only queues
 it for "ticket outbox send". A failed send stays queued with its error.
-An address longer than mail allows (254 bytes) is refused before anything
-is saved. See docs/replies.md.`,
+An address longer than mail allows (254 bytes), or with a control
+character in it, is refused before anything is saved. See docs/replies.md.`,
 		Example: `  ticket reply 7kq -m "Your refund is on its way."
   ticket reply 7kq --template shipping-confirmation --status resolved
   ticket reply 7kq -F answer.md --attach label.pdf --cc warehouse@acme.example`,

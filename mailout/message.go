@@ -262,6 +262,9 @@ func setAddressList(h *mail.Header, key string, as []*mail.Address) error {
 			return fmt.Errorf("the %s address %q is %d bytes long; mail allows at most %d (RFC 5321)",
 				key, shorten(a.Address, 60), len(a.Address), MaxAddress)
 		}
+		if !readsBack(a.Address) {
+			return fmt.Errorf("the %s address %q cannot be written as it is: %s", key, shorten(a.Address, 60), notReadBack)
+		}
 		name := strings.ToValidUTF8(a.Name, "\uFFFD")
 		v := (&mail.Address{Name: name, Address: a.Address}).String()
 		// hasLongWord looks at the name as written: quoting doubles each
@@ -277,6 +280,18 @@ func setAddressList(h *mail.Header, key string, as []*mail.Address) error {
 	}
 	h.Set(key, strings.Join(vs, ", "))
 	return nil
+}
+
+// notReadBack says why readsBack refused an address.
+const notReadBack = "it has a control character or is not a mail address (user@domain)"
+
+// readsBack reports whether an address, written in a header, reads back
+// as itself. net/mail leaves out characters it cannot quote, such as NUL,
+// so "\x00@example.com" would go out as ""@example.com, and a reader
+// could take the header for two addresses.
+func readsBack(addr string) bool {
+	p, err := mail.ParseAddress((&mail.Address{Address: addr}).String())
+	return err == nil && p.Address == addr
 }
 
 // longWord is the longest run without white space that a header value may

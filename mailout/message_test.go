@@ -366,6 +366,37 @@ func TestOverlongAddressIsRefused(t *testing.T) {
 	}
 }
 
+// An address with a character net/mail cannot quote (NUL) would go out
+// changed, as ""@example.com, and the name before it could read back as a
+// second address (FuzzMessage, eleventh round): it is refused.
+func TestUnwritableAddressIsRefused(t *testing.T) {
+	m := hello()
+	m.To[0] = &mail.Address{Name: `0,"`, Address: "\x00@example.com"}
+	if _, err := m.Bytes(); err == nil || !strings.Contains(err.Error(), `"\x00@example.com"`) || !strings.Contains(err.Error(), "control character") {
+		t.Fatalf("Bytes: %v", err)
+	}
+	for _, bad := range []string{"a\x00@example.com", "jane\x1b@example.com"} {
+		tk := testTicket()
+		entries := len(tk.Entries)
+		tk.Customer = "Jane <" + bad + ">"
+		_, err := PrepareReply(testConfig(), tk, ReplyOptions{Agent: alice, Body: "On its way.", Now: now})
+		if err == nil || !strings.Contains(err.Error(), ticket.Path(tk.ID)) || !strings.Contains(err.Error(), "cannot be sent") {
+			t.Errorf("customer address %q: %v", bad, err)
+		}
+		if len(tk.Entries) != entries {
+			t.Errorf("customer address %q: the refused reply was added to the ticket", bad)
+		}
+	}
+	// Quoted local parts, non-ASCII and domain literals still go out.
+	for _, good := range []string{"a b@example.com", "ü@exämple.com", "a@[192.0.2.1]", `a"b@example.com`} {
+		m := hello()
+		m.To[0].Address = good
+		if _, got := readBack(t, m); len(got.To) != 1 || got.To[0].Email != good {
+			t.Errorf("%q read back as %+v", good, got.To)
+		}
+	}
+}
+
 // A message id too long for a header line is left out of In-Reply-To and
 // References rather than cut in two.
 func TestOverlongMessageIDIsLeftOut(t *testing.T) {

@@ -162,6 +162,11 @@ func sendable(cfg *ticket.Config, t *ticket.Ticket, to string, cc []*mail.Addres
 	case long(to):
 		return fmt.Errorf("ticket %s: the customer's address %q is %d bytes long; mail allows at most %d (RFC 5321): correct it in %s",
 			t.ID, shorten(to, 60), len(to), MaxAddress, ticket.Path(t.ID))
+	case !readsBack(cfg.Email):
+		return fmt.Errorf("the desk's address %q in %s cannot be sent: %s: correct email:", shorten(cfg.Email, 60), ticket.ConfigPath, notReadBack)
+	case !readsBack(to):
+		return fmt.Errorf("ticket %s: the customer's address %q cannot be sent: %s: correct it in %s",
+			t.ID, shorten(to, 60), notReadBack, ticket.Path(t.ID))
 	}
 	for _, a := range cc {
 		if long(a.Address) {
