@@ -250,20 +250,16 @@ const MaxAddress = ticket.MaxAddress
 // would write a Q encoded word with the backslash bare, which RFC 2047
 // does not allow in a display name and strict parsers, net/mail's own
 // among them, refuse. A name with a word too long for a header line is
-// encoded too (see hasLongWord). An address longer than MaxAddress is
-// refused: no server takes it, and a header line cannot hold it whole.
+// encoded too (see hasLongWord). An address that cannot be sent (see
+// addressFault) is refused.
 func setAddressList(h *mail.Header, key string, as []*mail.Address) error {
 	var vs []string
 	for _, a := range as {
 		if a == nil {
 			continue
 		}
-		if len(a.Address) > MaxAddress {
-			return fmt.Errorf("the %s address %q is %d bytes long; mail allows at most %d (RFC 5321)",
-				key, shorten(a.Address, 60), len(a.Address), MaxAddress)
-		}
-		if !readsBack(a.Address) {
-			return fmt.Errorf("the %s address %q cannot be written as it is: %s", key, shorten(a.Address, 60), notReadBack)
+		if fault := addressFault(a.Address); fault != "" {
+			return fmt.Errorf("the %s address %s", key, fault)
 		}
 		name := strings.ToValidUTF8(a.Name, "\uFFFD")
 		v := (&mail.Address{Name: name, Address: a.Address}).String()
@@ -282,16 +278,21 @@ func setAddressList(h *mail.Header, key string, as []*mail.Address) error {
 	return nil
 }
 
-// notReadBack says why readsBack refused an address.
-const notReadBack = "it has a control character or is not a mail address (user@domain)"
-
-// readsBack reports whether an address, written in a header, reads back
-// as itself. net/mail leaves out characters it cannot quote, such as NUL,
-// so "\x00@example.com" would go out as ""@example.com, and a reader
-// could take the header for two addresses.
-func readsBack(addr string) bool {
-	p, err := mail.ParseAddress((&mail.Address{Address: addr}).String())
-	return err == nil && p.Address == addr
+// addressFault says why an address cannot be sent, as the rest of a
+// sentence that names it ("the To address …", "--cc address …"), or
+// returns "": longer than MaxAddress (no server takes it, and a header line
+// cannot hold it whole), or not reading back as itself once written.
+// net/mail leaves out characters it cannot quote, such as NUL, so
+// "\x00@example.com" would go out as ""@example.com, and a reader could
+// take the header for two addresses.
+func addressFault(addr string) string {
+	if len(addr) > MaxAddress {
+		return fmt.Sprintf("%q is %d bytes long; mail allows at most %d (RFC 5321)", shorten(addr, 60), len(addr), MaxAddress)
+	}
+	if p, err := mail.ParseAddress((&mail.Address{Address: addr}).String()); err != nil || p.Address != addr {
+		return fmt.Sprintf("%q cannot be sent: it has a control character or is not a mail address (user@domain)", shorten(addr, 60))
+	}
+	return ""
 }
 
 // longWord is the longest run without white space that a header value may

@@ -155,22 +155,15 @@ func PrepareReply(cfg *ticket.Config, t *ticket.Ticket, o ReplyOptions) (*Prepar
 // sendable refuses a reply whose addresses mail cannot carry, before the
 // ticket is changed, and says where each one comes from.
 func sendable(cfg *ticket.Config, t *ticket.Ticket, to string, cc []*mail.Address) error {
-	long := func(a string) bool { return len(a) > MaxAddress }
-	switch {
-	case long(cfg.Email):
-		return fmt.Errorf("the desk's address in %s is %d bytes long; mail allows at most %d (RFC 5321): set a shorter one as email:", ticket.ConfigPath, len(cfg.Email), MaxAddress)
-	case long(to):
-		return fmt.Errorf("ticket %s: the customer's address %q is %d bytes long; mail allows at most %d (RFC 5321): correct it in %s",
-			t.ID, shorten(to, 60), len(to), MaxAddress, ticket.Path(t.ID))
-	case !readsBack(cfg.Email):
-		return fmt.Errorf("the desk's address %q in %s cannot be sent: %s: correct email:", shorten(cfg.Email, 60), ticket.ConfigPath, notReadBack)
-	case !readsBack(to):
-		return fmt.Errorf("ticket %s: the customer's address %q cannot be sent: %s: correct it in %s",
-			t.ID, shorten(to, 60), notReadBack, ticket.Path(t.ID))
+	if fault := addressFault(cfg.Email); fault != "" {
+		return fmt.Errorf("the desk's address %s: correct email: in %s", fault, ticket.ConfigPath)
+	}
+	if fault := addressFault(to); fault != "" {
+		return fmt.Errorf("ticket %s: the customer's address %s: correct it in %s", t.ID, fault, ticket.Path(t.ID))
 	}
 	for _, a := range cc {
-		if long(a.Address) {
-			return fmt.Errorf("--cc address %q is %d bytes long; mail allows at most %d (RFC 5321)", shorten(a.Address, 60), len(a.Address), MaxAddress)
+		if fault := addressFault(a.Address); fault != "" {
+			return fmt.Errorf("--cc address %s", fault)
 		}
 	}
 	return nil
