@@ -124,13 +124,14 @@ func openDesk(desk string) (*Store, error) {
 		return nil, fmt.Errorf("%s: open git repository: %w", desk, err)
 	}
 	// Keep pack files open between reads: go-git otherwise reopens the pack
-	// for every object, which dominates history walks.
+	// for every object, which dominates history walks. Pack indexes are
+	// written whole (see wholeIndexes).
 	if fsSt, ok := repo.Storer.(*filesystem.Storage); ok {
 		wt, err := repo.Worktree()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", desk, err)
 		}
-		st := filesystem.NewStorageWithOptions(fsSt.Filesystem(), cache.NewObjectLRUDefault(),
+		st := filesystem.NewStorageWithOptions(wholeIndexes{fsSt.Filesystem()}, cache.NewObjectLRUDefault(),
 			filesystem.Options{KeepDescriptors: true})
 		if repo, err = git.Open(st, wt.Filesystem); err != nil {
 			return nil, fmt.Errorf("%s: open git repository: %w", desk, err)

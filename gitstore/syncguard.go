@@ -23,7 +23,8 @@ func (s *Store) syncMarker() string { return filepath.Join(s.gitDir, "ticket", "
 
 // GuardSync marks a sync as running until done is called. When the mark of
 // a killed sync is still there, it first puts the desk back where that
-// sync started: it removes the lock files git left since then, quits the
+// sync started: it removes the lock files git left since then and a pack
+// index a killed fetch wrote without its pack, quits the
 // merge it left unfinished, restores the desk's files and index to HEAD
 // and removes the new files it wrote (a remote branch holds their paths). Commits are never touched: whatever the
 // killed sync committed stays and is pushed by this one. recovered says
@@ -73,6 +74,7 @@ func (s *Store) recoverSync(since time.Time) error {
 			}
 		}
 	}
+	dropOrphanIndexes(filepath.Join(s.commonDir, "objects", "pack"), since)
 	if _, err := exec.LookPath("git"); err != nil {
 		os.Remove(s.syncMarker())
 		return nil
@@ -129,6 +131,34 @@ func (s *Store) recoverSync(since time.Time) error {
 		}
 	}
 	return os.Remove(s.syncMarker())
+}
+
+// dropOrphanIndexes removes the pack indexes in dir written since the
+// sync began whose pack is not beside them, and the temporary indexes
+// wholeIndexes writes. go-git writes a fetched pack's index before it
+// renames the pack into place, so a fetch killed in between leaves such an
+// index. Neither git nor go-git reads an index without its pack, but the
+// next fetch of the same pack would find the index and keep it, and one
+// written before wholeIndexes may be cut short. (The pack's own temporary
+// file, tmp_pack_*, is left to git gc, as after a git fetch that was
+// killed.)
+func dropOrphanIndexes(dir string, since time.Time) {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		n := e.Name()
+		if !strings.HasPrefix(n, "tmp_idx_") {
+			pack, ok := strings.CutSuffix(n, ".idx")
+			if !ok {
+				continue
+			}
+			if _, err := os.Lstat(filepath.Join(dir, pack+".pack")); !errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+		}
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && !fi.ModTime().Before(since) {
+			os.Remove(filepath.Join(dir, n))
+		}
+	}
 }
 
 // tempPattern is the os.CreateTemp pattern of the name Apply gives a file
