@@ -289,11 +289,7 @@ func TestRecoverSyncKeepsFilesMadeMeanwhile(t *testing.T) {
 	gitc(t, b, "push", "-q", "origin", "HEAD")
 	gitc(t, a, "fetch", "-q", "origin", "+refs/heads/main:refs/remotes/origin/main")
 	s := openStore(t, a)
-	marker := s.syncMarker()
-	os.MkdirAll(filepath.Dir(marker), 0o755)
-	os.WriteFile(marker, []byte("1 x\n"), 0o644)
-	old := time.Now().Add(-10 * time.Second)
-	os.Chtimes(marker, old, old)
+	marker := markKilledSync(t, s)
 	// The killed merge had written b's file, not yet the index; someone
 	// saved a file of their own in the desk while it ran.
 	merged := filepath.Join(a, "tickets", "bb", "bb2222.md")
@@ -324,6 +320,24 @@ func TestRecoverSyncKeepsFilesMadeMeanwhile(t *testing.T) {
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("the sync mark is still there")
 	}
+}
+
+// markKilledSync leaves the mark of a sync killed 10 seconds ago, as
+// GuardSync writes it, and returns its path.
+func markKilledSync(t *testing.T, s *Store) string {
+	t.Helper()
+	marker := s.syncMarker()
+	if err := os.MkdirAll(filepath.Dir(marker), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(marker, []byte("1 x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-10 * time.Second)
+	if err := os.Chtimes(marker, old, old); err != nil {
+		t.Fatal(err)
+	}
+	return marker
 }
 
 func TestApplyTempTarget(t *testing.T) {

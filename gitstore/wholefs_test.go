@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -92,11 +91,7 @@ func TestSyncAfterFetchKilledInPackIndex(t *testing.T) {
 	}
 	// The killed sync in a: its mark, and the index cut short.
 	s := openStore(t, a)
-	marker := s.syncMarker()
-	os.MkdirAll(filepath.Dir(marker), 0o755)
-	os.WriteFile(marker, []byte("1 x\n"), 0o644)
-	old := time.Now().Add(-10 * time.Second)
-	os.Chtimes(marker, old, old)
+	markKilledSync(t, s)
 	cut := filepath.Join(a, ".git", "objects", "pack", idx)
 	if err := os.WriteFile(cut, whole[:len(whole)/2], 0o444); err != nil {
 		t.Fatal(err)
