@@ -387,7 +387,7 @@ func sanitizeLine(s string, max int) string {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			return ' '
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+		case droppedControl(r):
 			return -1
 		}
 		return r
@@ -398,6 +398,11 @@ func sanitizeLine(s string, max int) string {
 	}
 	return s
 }
+
+// droppedControl reports whether sanitizeLine drops r: the C0 controls
+// other than tab, CR and LF (which become spaces), DEL and the C1
+// controls.
+func droppedControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
 
 // cutUTF8 cuts s to at most n bytes without splitting a rune.
 func cutUTF8(s string, n int) string {

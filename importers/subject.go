@@ -29,10 +29,11 @@ func stripPrefixes(s string) string {
 // SubjectTag extracts a ticket id tag "[#7kq2m9]" from a subject after
 // stripping reply and forward prefixes. The id is returned lower-cased.
 func SubjectTag(subject string) (id string, ok bool) {
-	// Control characters count as spaces here: a tag split by one, such as
-	// "[#0\x000]", is not a tag once they are dropped.
+	// Control characters (C0, DEL and C1, all that sanitizeLine drops)
+	// count as spaces here: a tag split by one, such as "[#0\x000]" or
+	// "[#0\u008f0]", is not a tag once they are dropped.
 	subject = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if droppedControl(r) {
 			return ' '
 		}
 		return r

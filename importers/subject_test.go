@@ -36,6 +36,9 @@ func TestSubjectTag(t *testing.T) {
 		{"Re:", "", false, ""},
 		{"Reply needed", "", false, "Reply needed"},
 		{"Return: policy", "", false, "Return: policy"},
+		// A control character inside the tag splits it, C1 ones included.
+		{"Re: [#7kq\x002m9] split", "", false, "split"},
+		{"Re: [#7kq\u008f2m9] split", "", false, "split"},
 	}
 	for _, tt := range tests {
 		id, ok := SubjectTag(tt.subject)
