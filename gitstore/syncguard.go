@@ -24,11 +24,12 @@ func (s *Store) syncMarker() string { return filepath.Join(s.gitDir, "ticket", "
 // GuardSync marks a sync as running until done is called. When the mark of
 // a killed sync is still there, it first puts the desk back where that
 // sync started: it removes the lock files git left since then and a pack
-// index a killed fetch wrote without its pack, quits the
-// merge it left unfinished, restores the desk's files and index to HEAD
-// and removes the new files it wrote (a remote branch holds their paths). Commits are never touched: whatever the
-// killed sync committed stays and is pushed by this one. recovered says
-// whether there was anything to recover. The caller holds the desk lock.
+// index a killed fetch wrote without its pack, quits the merge it left
+// unfinished, restores the desk's files and index to HEAD and removes the
+// new files it wrote (a remote branch holds their paths). Commits are
+// never touched: whatever the killed sync committed stays and is pushed by
+// this one. recovered says whether there was anything to recover. The
+// caller holds the desk lock.
 func (s *Store) GuardSync() (done func(), recovered bool, err error) {
 	if recovered, err = s.RecoverSync(); err != nil {
 		return nil, recovered, err
