@@ -106,7 +106,7 @@ func (w *packWriter) finish() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pack: %w", err)
 	}
-	xf, err := os.CreateTemp(w.dir, "tmp_idx_")
+	xf, err := os.CreateTemp(w.dir, tmpIndexPrefix)
 	if err != nil {
 		return "", fmt.Errorf("pack index: %w", err)
 	}

@@ -147,7 +147,7 @@ func dropOrphanIndexes(dir string, since time.Time) {
 	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {
 		n := e.Name()
-		if !strings.HasPrefix(n, "tmp_idx_") {
+		if !strings.HasPrefix(n, tmpIndexPrefix) {
 			pack, ok := strings.CutSuffix(n, ".idx")
 			if !ok {
 				continue

@@ -21,13 +21,18 @@ import (
 // over the name when go-git closes it.
 type wholeIndexes struct{ billy.Filesystem }
 
+// tmpIndexPrefix begins the name of a pack index being written, by
+// wholeIndexes or by the desk's own pack writer, until it is renamed into
+// place; a killed sync's recovery removes such files (dropOrphanIndexes).
+const tmpIndexPrefix = "tmp_idx_"
+
 func (w wholeIndexes) Create(name string) (billy.File, error) {
 	dir, base := filepath.Split(name)
 	if filepath.Base(filepath.Clean(dir)) != "pack" || !strings.HasSuffix(base, ".idx") {
 		return w.Filesystem.Create(name)
 	}
 	// git gc removes what tmp_ names in objects/pack once it is old.
-	f, err := w.Filesystem.TempFile(dir, "tmp_idx_")
+	f, err := w.Filesystem.TempFile(dir, tmpIndexPrefix)
 	if err != nil {
 		return nil, err
 	}
