@@ -83,7 +83,7 @@ func safeFilename(name string) string {
 	name = path.Base("/" + name)
 	name = strings.Map(func(r rune) rune {
 		switch {
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+		case unicode.IsControl(r): // C0, DEL and C1
 			return -1
 		case unicode.Is(unicode.Cf, r): // bidi overrides and zero-width tricks
 			return -1

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
@@ -387,7 +388,7 @@ func sanitizeLine(s string, max int) string {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			return ' '
-		case droppedControl(r):
+		case unicode.IsControl(r): // the rest of C0, DEL and C1
 			return -1
 		}
 		return r
@@ -398,11 +399,6 @@ func sanitizeLine(s string, max int) string {
 	}
 	return s
 }
-
-// droppedControl reports whether sanitizeLine drops r: the C0 controls
-// other than tab, CR and LF (which become spaces), DEL and the C1
-// controls.
-func droppedControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
 
 // cutUTF8 cuts s to at most n bytes without splitting a rune.
 func cutUTF8(s string, n int) string {

@@ -2,6 +2,7 @@ package importers
 
 import (
 	"strings"
+	"unicode"
 )
 
 // replyPrefixRe matches one reply or forward prefix as mail programs write
@@ -33,7 +34,7 @@ func SubjectTag(subject string) (id string, ok bool) {
 	// count as spaces here: a tag split by one, such as "[#0\x000]" or
 	// "[#0\u008f0]", is not a tag once they are dropped.
 	subject = strings.Map(func(r rune) rune {
-		if droppedControl(r) {
+		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
