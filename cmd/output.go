@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"unicode"
 
 	"github.com/itchyny/gojq"
 	"github.com/mattn/go-runewidth"
@@ -182,11 +183,11 @@ func relTime(t, now time.Time) string {
 // safe removes terminal control characters from text that came from a
 // customer, so a subject cannot move the cursor or recolour the screen.
 func safe(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if isControl(r) {
+		if unicode.IsControl(r) {
 			if r == '\t' || r == '\n' {
 				return ' '
 			}
@@ -195,8 +196,6 @@ func safe(s string) string {
 		return r
 	}, s)
 }
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // table prints rows: aligned columns on a terminal, tab-separated when piped.
 type table struct {
