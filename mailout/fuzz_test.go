@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
@@ -31,6 +32,14 @@ func seedBodies(tb testing.TB) []string {
 		tb.Fatal("no seed bodies")
 	}
 	return out
+}
+
+// nameEnds is a display name without the quotes, parentheses and spaces
+// at its ends. The importer takes off quotes or parentheses around a whole
+// name and the spaces just inside them, so a name read back must agree
+// with the name sent once both lose their ends: "' '" comes back empty.
+func nameEnds(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return strings.ContainsRune("\"'()", r) || unicode.IsSpace(r) })
 }
 
 // simple is text every writer and reader keep as it is: one line of valid
@@ -120,7 +129,7 @@ func FuzzMessage(f *testing.F) {
 		if mailLocal.MatchString(local) && got.To[0].Email != m.To[0].Address {
 			t.Fatalf("recipient %q read back as %+v", m.To[0].Address, got.To[0])
 		}
-		if simple(name) && len(name) <= importers.MaxName && mailLocal.MatchString(local) && got.To[0].Name != strings.Trim(name, "\"'()") && got.To[0].Name != name {
+		if simple(name) && len(name) <= importers.MaxName && mailLocal.MatchString(local) && nameEnds(got.To[0].Name) != nameEnds(name) {
 			t.Fatalf("name %q read back as %q", name, got.To[0].Name)
 		}
 		// A blank text part loses to its HTML alternative on purpose (some

@@ -437,3 +437,35 @@ func readBack(t *testing.T, m *Mail) ([]byte, *importers.Message) {
 	}
 	return raw, got
 }
+
+// A recipient name that is only quotes and spaces, or has spaces inside
+// its quotes, reads back without them (found by FuzzMessage: "' '" came
+// back empty, which the round-trip check took for a lost name). The
+// writer sends the name as given; the importer unwraps it.
+func TestQuotedNameReadsBackUnwrapped(t *testing.T) {
+	for name, want := range map[string]string{"' '": "", "'Jane '": "Jane", "(Ops) ": "Ops", `"Doe, Jane"`: "Doe, Jane", "Jane": "Jane"} {
+		m := &Mail{
+			From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
+			To:        []*mail.Address{{Name: name, Address: "jane@example.com"}},
+			Subject:   "Hello",
+			MessageID: "a.b@acme.example",
+			Text:      "Hello.",
+		}
+		raw, err := m.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+		msg, err := stdmail.ReadMessage(bytes.NewReader(append(head, "\r\n\r\n"...)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if to, err := msg.Header.AddressList("To"); err != nil || len(to) != 1 || to[0].Name != name {
+			t.Fatalf("%q: sent as %+v (%v)", name, to, err)
+		}
+		got, err := importers.Parse(raw, importers.Options{})
+		if err != nil || len(got.To) != 1 || got.To[0].Name != want || got.To[0].Email != "jane@example.com" {
+			t.Fatalf("%q: importers read To as %+v (%v), want name %q", name, got.To, err, want)
+		}
+	}
+}
