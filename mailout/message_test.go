@@ -248,6 +248,30 @@ func TestInvalidUTF8IsSentAsReplacement(t *testing.T) {
 	}
 }
 
+// sendTo writes a short reply to the given recipients and reads its To
+// header back with net/mail, as a receiving mail client would.
+func sendTo(t *testing.T, to ...*mail.Address) ([]byte, []*stdmail.Address, error) {
+	t.Helper()
+	m := &Mail{
+		From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
+		To:        to,
+		Subject:   "Hello",
+		MessageID: "a.b@acme.example",
+		Text:      "Hello.",
+	}
+	raw, err := m.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	msg, err := stdmail.ReadMessage(bytes.NewReader(append(head, "\r\n\r\n"...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := msg.Header.AddressList("To")
+	return raw, list, err
+}
+
 // net/mail writes a display name with non-ASCII text and a backslash as a
 // Q encoded word with the backslash bare, which RFC 2047 does not allow in
 // a name; strict parsers refuse the header, and ours then salvaged it as
@@ -255,25 +279,9 @@ func TestInvalidUTF8IsSentAsReplacement(t *testing.T) {
 // a base64 encoded word and reads back whole.
 func TestAddressNameWithBackslash(t *testing.T) {
 	for _, name := range []string{"Zoë \\ Doe", "\xd1\\", "C:\\Users\\Zoë", "\x00\\", "a\x7f\\b"} {
-		m := &Mail{
-			From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
-			To:        []*mail.Address{{Name: name, Address: `">,\"@example.com`}, {Name: "Bob", Address: "bob@example.com"}},
-			Subject:   "Hello",
-			MessageID: "a.b@acme.example",
-			Text:      "Hello.",
-		}
-		raw, err := m.Bytes()
+		raw, to, err := sendTo(t, &mail.Address{Name: name, Address: `">,\"@example.com`}, &mail.Address{Name: "Bob", Address: "bob@example.com"})
 		if err != nil {
-			t.Fatal(err)
-		}
-		head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-		msg, err := stdmail.ReadMessage(bytes.NewReader(append(head, "\r\n\r\n"...)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		to, err := msg.Header.AddressList("To")
-		if err != nil {
-			t.Fatalf("%q: net/mail refuses the To header: %v\n%s", name, err, head)
+			t.Fatalf("%q: net/mail refuses the To header: %v\n%s", name, err, raw)
 		}
 		want := strings.ToValidUTF8(name, "\uFFFD")
 		if len(to) != 2 || to[0].Name != want || to[0].Address != `">,\"@example.com` || to[1].Address != "bob@example.com" {
@@ -444,23 +452,8 @@ func readBack(t *testing.T, m *Mail) ([]byte, *importers.Message) {
 // writer sends the name as given; the importer unwraps it.
 func TestQuotedNameReadsBackUnwrapped(t *testing.T) {
 	for name, want := range map[string]string{"' '": "", "'Jane '": "Jane", "(Ops) ": "Ops", `"Doe, Jane"`: "Doe, Jane", "Jane": "Jane"} {
-		m := &Mail{
-			From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
-			To:        []*mail.Address{{Name: name, Address: "jane@example.com"}},
-			Subject:   "Hello",
-			MessageID: "a.b@acme.example",
-			Text:      "Hello.",
-		}
-		raw, err := m.Bytes()
-		if err != nil {
-			t.Fatal(err)
-		}
-		head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-		msg, err := stdmail.ReadMessage(bytes.NewReader(append(head, "\r\n\r\n"...)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if to, err := msg.Header.AddressList("To"); err != nil || len(to) != 1 || to[0].Name != name {
+		raw, to, err := sendTo(t, &mail.Address{Name: name, Address: "jane@example.com"})
+		if err != nil || len(to) != 1 || to[0].Name != name {
 			t.Fatalf("%q: sent as %+v (%v)", name, to, err)
 		}
 		got, err := importers.Parse(raw, importers.Options{})
