@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/emersion/go-message/mail"
 	"github.com/ticketdesk/ticket/importers"
@@ -252,19 +253,13 @@ func TestInvalidUTF8IsSentAsReplacement(t *testing.T) {
 // header back with net/mail, as a receiving mail client would.
 func sendTo(t *testing.T, to ...*mail.Address) ([]byte, []*stdmail.Address, error) {
 	t.Helper()
-	m := &Mail{
-		From:      &mail.Address{Name: "Acme Support", Address: "support@acme.example"},
-		To:        to,
-		Subject:   "Hello",
-		MessageID: "a.b@acme.example",
-		Text:      "Hello.",
-	}
+	m := hello()
+	m.To = to
 	raw, err := m.Bytes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	msg, err := stdmail.ReadMessage(bytes.NewReader(append(head, "\r\n\r\n"...)))
+	msg, err := stdmail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +284,7 @@ func TestAddressNameWithBackslash(t *testing.T) {
 		}
 		// The importer drops control characters from names.
 		want = strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
+			if unicode.IsControl(r) {
 				return -1
 			}
 			return r
