@@ -35,6 +35,9 @@ func parseParams(v, hint string, warn func(string)) (string, map[string]string) 
 		value string
 	}
 	ext := map[string][]piece{}
+	// order keeps each name as first written, so that warnings come out
+	// in header order and the same message always reads the same way.
+	var order []string
 	for _, p := range parts[1:] {
 		k, val, ok := strings.Cut(p, "=")
 		if !ok {
@@ -65,14 +68,26 @@ func parseParams(v, hint string, warn func(string)) (string, map[string]string) 
 				pc.n = n
 			}
 			pc.value = val
+			if _, ok := ext[base]; !ok {
+				if _, ok := params[base]; !ok {
+					order = append(order, base)
+				}
+			}
 			ext[base] = append(ext[base], pc)
 			continue
 		}
 		if _, dup := params[k]; !dup {
+			if _, ok := ext[k]; !ok {
+				order = append(order, k)
+			}
 			params[k] = val
 		}
 	}
-	for base, pcs := range ext {
+	for _, base := range order {
+		pcs, ok := ext[base]
+		if !ok {
+			continue
+		}
 		sort.SliceStable(pcs, func(i, j int) bool { return pcs[i].n < pcs[j].n })
 		var raw []byte
 		cs := ""
@@ -103,11 +118,11 @@ func parseParams(v, hint string, warn func(string)) (string, map[string]string) 
 		}
 		params[base] = s // the extended form wins over a plain one
 	}
-	for k, val := range params {
+	for _, k := range order {
 		if k == "boundary" {
 			continue // matched byte for byte against the delimiter lines
 		}
-		params[k] = decodeText(val, hint, warn)
+		params[k] = decodeText(params[k], hint, warn)
 	}
 	return kind, params
 }

@@ -89,6 +89,35 @@ func TestMissingMessageIDIsStable(t *testing.T) {
 	}
 }
 
+// TestParamWarningsInHeaderOrder reads parameters whose charsets are
+// unknown (fuzz input FuzzParse/639e019068c788e4): the warnings come in the
+// order the parameters are written, every time, so importing the same
+// message twice writes the same ticket.
+func TestParamWarningsInHeaderOrder(t *testing.T) {
+	raw := []byte("Content-Type: text/plain; c*=A1''07; b*=8''7; a=\"=?x-none?q?z?=\"; d=\"=?x-two?q?z?=\"\n\nhi\n")
+	want := []string{
+		`parameter c: unknown charset "A1", read as UTF-8`,
+		`parameter b: unknown charset "8", read as UTF-8`,
+		`encoded word: unknown charset "x-none", read as UTF-8`,
+		`encoded word: unknown charset "x-two", read as UTF-8`,
+	}
+	for i := 0; i < 50; i++ {
+		m, err := Parse(raw, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range m.Warnings {
+			if strings.HasPrefix(w, "parameter ") || strings.HasPrefix(w, "encoded word: ") {
+				got = append(got, w)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("parse %d: parameter warnings %q, want %q", i+1, got, want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name string
