@@ -24,6 +24,8 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+	nethtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // rendered is an article's body turned into safe HTML, with what the site
@@ -110,7 +112,40 @@ func chromaCSS() []byte {
 	return b.Bytes()
 }
 
-// render turns an article body into sanitised HTML.
+// maxNesting is how deep the elements of an article body may nest.
+// Browsers and HTML libraries stop building the tree at 512 open elements
+// and read deeper markup differently from what was written, so a body
+// stays well inside that with the site's layout around it.
+const maxNesting = 256
+
+// tooDeep reports whether sanitised HTML nests elements more than
+// maxNesting deep, or is too deep for the HTML parser to read at all.
+func tooDeep(frag []byte) bool {
+	nodes, err := nethtml.ParseFragment(bytes.NewReader(frag), &nethtml.Node{Type: nethtml.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		return true
+	}
+	var depth func(n *nethtml.Node) int
+	depth = func(n *nethtml.Node) int {
+		most := 0
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			most = max(most, depth(c))
+		}
+		if n.Type == nethtml.ElementNode {
+			most++
+		}
+		return most
+	}
+	for _, n := range nodes {
+		if depth(n) > maxNesting {
+			return true
+		}
+	}
+	return false
+}
+
+// render turns an article body into sanitised HTML. A body whose Markdown
+// or HTML nests deeper than maxNesting is shown as its source, preformatted.
 func (b *Builder) render(a *Article, byFile func(string) *Article) *rendered {
 	src := []byte(a.Body)
 	d := &doc{art: a, byFile: byFile, source: src}
@@ -119,13 +154,15 @@ func (b *Builder) render(a *Article, byFile func(string) *Article) *rendered {
 	var out bytes.Buffer
 	reader := text.NewReader(src)
 	root := b.md.Parser().Parse(reader, parser.WithContext(ctx))
-	if err := b.md.Renderer().Render(&out, src, root); err != nil {
+	err := b.md.Renderer().Render(&out, src, root)
+	safe := b.policy.SanitizeBytes(out.Bytes())
+	if err != nil || tooDeep(safe) {
 		out.Reset()
 		out.WriteString("<pre>")
 		template.HTMLEscape(&out, src)
 		out.WriteString("</pre>")
+		safe = out.Bytes()
 	}
-	safe := b.policy.SanitizeBytes(out.Bytes())
 	return &rendered{raw: a.Raw, lang: a.Language, HTML: template.HTML(safe), Text: plainText(root, src), Links: d.links}
 }
 

@@ -277,3 +277,31 @@ func TestCodeBlockWhoseLexerLoops(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepNestingShownAsSource renders bodies that nest deeper than
+// browsers build a tree for (fuzz input FuzzMarkdown/836fb4d5f87eaf55 nests
+// 600 quotes): the page shows the source as preformatted text rather than
+// markup that every reader would take apart differently. Nesting a page
+// really uses is rendered as written.
+func TestDeepNestingShownAsSource(t *testing.T) {
+	b := NewBuilder()
+	render := func(body string) string {
+		a := &Article{Path: "kb/deep.md", Title: "t", Slug: "deep", Language: "en", Status: StatusPublished, Visibility: Public, Body: body, Raw: []byte(body)}
+		return string(b.render(a, func(string) *Article { return nil }).HTML)
+	}
+	for name, body := range map[string]string{
+		"quotes":   strings.Repeat(">", 600) + " deep <b>\n",
+		"lists":    strings.Repeat("- ", 300) + "deep <b>\n",
+		"raw HTML": strings.Repeat("<div>", 300) + "deep <b>" + strings.Repeat("</div>", 300) + "\n",
+	} {
+		got := render(body)
+		if !strings.HasPrefix(got, "<pre>") || !strings.Contains(got, "deep &lt;b&gt;") || strings.Contains(got, "<blockquote>") || strings.Contains(got, "<div>") || strings.Contains(got, "<li>") || strings.Contains(got, "<b>") {
+			t.Errorf("%s: %d-byte body rendered as %.200q, want its source in <pre>", name, len(body), got)
+		}
+	}
+	body := strings.Repeat(">", 40) + " quoted\n\n- a\n  - b\n    - c\n"
+	got := render(body)
+	if strings.Count(got, "<blockquote>") != 40 || strings.Count(got, "<ul>") != 3 || strings.HasPrefix(got, "<pre>") {
+		t.Errorf("40 quotes and 3 lists rendered as %.300q", got)
+	}
+}
