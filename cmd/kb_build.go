@@ -37,7 +37,12 @@ The public build leaves out drafts and internal articles, and fails when a
 published article holds the email address or phone number of a customer of
 the desk's tickets, also an address written around ("jane at example dot
 com"). --internal adds internal articles (for a site behind a
-login). --check-links fails on links to missing articles or files.`,
+login). --check-links fails on links to missing articles or files.
+
+A page that cannot show an article as written is still built, with a
+warning naming the file and line: a code block whose highlighter does not
+finish on it is shown without colours, and a body nested more than 256
+elements deep is shown as its source.`,
 		Example: `  ticket kb build -o public --base-url https://help.example.com/ --check-links
   ticket kb build --ref origin/main -o public     # in CI, from a branch
   ticket kb build --internal -o internal-site`,
@@ -115,6 +120,9 @@ func runKBBuild(app *App, o kbBuildOptions) error {
 	}
 	fmt.Fprintf(app.Out, "built the %s site in %s: %d articles, %d files (%d written, %d removed)\n",
 		kind, o.Out, res.Articles, res.Pages, res.Written, res.Removed)
+	for _, w := range res.Warnings {
+		app.warnf("%s", w)
+	}
 	if app.ErrTTY {
 		fmt.Fprintf(app.Err, "took %s\n", time.Since(start).Round(time.Millisecond))
 	}
@@ -169,6 +177,9 @@ func runKBServe(ctx context.Context, app *App, o kbBuildOptions) error {
 			if res, err = b.Build(src, opts); err == nil {
 				fmt.Fprintf(app.Err, "built %d articles in %s (%d rendered, %d files written, %d removed)\n",
 					res.Articles, time.Since(start).Round(time.Millisecond), res.Rendered, res.Written, res.Removed)
+				for _, w := range res.Warnings {
+					app.warnf("%s", w)
+				}
 				return
 			}
 		}

@@ -54,6 +54,10 @@ type Result struct {
 	Written  int // files whose bytes changed
 	Removed  int // files of the previous build that went away
 	Rendered int // articles whose Markdown was rendered (not reused)
+	// Warnings name, as FILE:LINE: message, each place where a page shows
+	// an article differently from what was written (a code block left
+	// without colours, a body too deeply nested shown as its source).
+	Warnings []string
 }
 
 // Builder builds sites and remembers rendered articles, so a rebuild
@@ -121,7 +125,13 @@ func (b *Builder) Build(src *Source, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Articles: len(s.articles), Pages: len(w.files), Written: int(w.written.Load()), Removed: removed, Rendered: s.renderedCount}, nil
+	res := &Result{Articles: len(s.articles), Pages: len(w.files), Written: int(w.written.Load()), Removed: removed, Rendered: s.renderedCount}
+	for i, a := range s.articles {
+		for _, n := range s.rendered[i].Notes {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s:%d: %s", src.rel(a.Path), n.Line, n.Msg))
+		}
+	}
+	return res, nil
 }
 
 // renderAll renders every article of the site, reusing cached output for

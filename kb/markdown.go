@@ -2,6 +2,7 @@ package kb
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/url"
 	"path"
@@ -36,6 +37,14 @@ type rendered struct {
 	HTML  template.HTML
 	Text  string
 	Links []link
+	Notes []note // what was not rendered as written, for the build's warnings
+}
+
+// note is something an article's page shows differently from what its
+// author wrote, at a line of the article's file.
+type note struct {
+	Line int
+	Msg  string
 }
 
 // link is a relative link or image in an article body.
@@ -54,6 +63,7 @@ type doc struct {
 	art    *Article
 	byFile func(string) *Article // kb-relative file → article
 	links  []link
+	notes  []note
 	source []byte
 }
 
@@ -145,7 +155,8 @@ func tooDeep(frag []byte) bool {
 }
 
 // render turns an article body into sanitised HTML. A body whose Markdown
-// or HTML nests deeper than maxNesting is shown as its source, preformatted.
+// or HTML nests deeper than maxNesting is shown as its source, preformatted,
+// and noted.
 func (b *Builder) render(a *Article, byFile func(string) *Article) *rendered {
 	src := []byte(a.Body)
 	d := &doc{art: a, byFile: byFile, source: src}
@@ -156,14 +167,20 @@ func (b *Builder) render(a *Article, byFile func(string) *Article) *rendered {
 	root := b.md.Parser().Parse(reader, parser.WithContext(ctx))
 	err := b.md.Renderer().Render(&out, src, root)
 	safe := b.policy.SanitizeBytes(out.Bytes())
-	if err != nil || tooDeep(safe) {
+	deep := err == nil && tooDeep(safe)
+	if err != nil || deep {
+		why := fmt.Sprintf("the body nests elements more than %d deep, which browsers do not show as written; it is published as its source, preformatted (flatten the quotes, lists or HTML)", maxNesting)
+		if err != nil {
+			why = fmt.Sprintf("the body could not be rendered (%v); it is published as its source, preformatted", err)
+		}
+		d.notes = append(d.notes, note{Line: a.BodyLine, Msg: why})
 		out.Reset()
 		out.WriteString("<pre>")
 		template.HTMLEscape(&out, src)
 		out.WriteString("</pre>")
 		safe = out.Bytes()
 	}
-	return &rendered{raw: a.Raw, lang: a.Language, HTML: template.HTML(safe), Text: plainText(root, src), Links: d.links}
+	return &rendered{raw: a.Raw, lang: a.Language, HTML: template.HTML(safe), Text: plainText(root, src), Links: d.links, Notes: d.notes}
 }
 
 // plainText collects the words of a document for the search index, with
@@ -238,7 +255,8 @@ func (c *spaceCollapser) Write(p []byte) {
 // highlighter merges tokens until the stream ends, so one such block in an
 // article, typed by an agent or published from a customer's mail, would hang
 // `ticket kb build`. Each block with a language is tokenised once first,
-// with a bound on the number of tokens.
+// with a bound on the number of tokens, and a block that exceeds it is
+// noted for the build's warnings.
 type codeGuard struct{}
 
 func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Context) {
@@ -266,6 +284,10 @@ func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Con
 			code.Write(seg.Value(src))
 		}
 		if !lexerFinishes(lexer, code.String()) {
+			if d, _ := pc.Get(docKey).(*doc); d != nil {
+				d.notes = append(d.notes, note{Line: d.lineAt(block.Info.Segment.Start),
+					Msg: fmt.Sprintf("the %s highlighter does not finish on this code block; it is shown as plain code", lexer.Config().Name)})
+			}
 			block.Info = nil
 		}
 		return ast.WalkSkipChildren, nil
@@ -364,8 +386,13 @@ func (d *doc) line(n ast.Node, dest string) int {
 			if i := bytes.Index(d.source[off:], []byte(dest)); i >= 0 {
 				off += i
 			}
-			return d.art.BodyLine + bytes.Count(d.source[:off], []byte("\n"))
+			return d.lineAt(off)
 		}
 	}
 	return d.art.BodyLine
+}
+
+// lineAt is the file line of byte off of the body.
+func (d *doc) lineAt(off int) int {
+	return d.art.BodyLine + bytes.Count(d.source[:off], []byte("\n"))
 }

@@ -256,7 +256,8 @@ func TestArticleAliasBomb(t *testing.T) {
 
 // A lexer that never finishes must not hang the build: chroma's Jungle lexer
 // emits empty tokens for ever on a lone "*". The block is shown as plain
-// code; other blocks are still highlighted.
+// code, with a warning naming the file and the line of its fence; other
+// blocks are still highlighted.
 func TestCodeBlockWhoseLexerLoops(t *testing.T) {
 	if lexerFinishes(lexers.Get("jungle"), "*\n") {
 		t.Fatal("the Jungle lexer finished on \"*\": pick another input that loops, or this test proves nothing")
@@ -265,7 +266,12 @@ func TestCodeBlockWhoseLexerLoops(t *testing.T) {
 		t.Fatal("the Go lexer was stopped on ordinary code")
 	}
 	body := "Before.\n\n```jungle\n*\n```\n\n```go\npackage main\n```\n\nAfter.\n"
-	dir, _ := buildSite(t, Options{}, article("loop", "en", "Loop", body))
+	a := article("loop", "en", "Loop", body)
+	dir, res := buildSite(t, Options{}, a)
+	want := fmt.Sprintf("kb/loop.md:%d: the Jungle highlighter does not finish on this code block; it is shown as plain code", a.BodyLine+2)
+	if len(res.Warnings) != 1 || res.Warnings[0] != want {
+		t.Errorf("warnings %q, want [%q]", res.Warnings, want)
+	}
 	page, err := os.ReadFile(filepath.Join(dir, "en", "loop.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -281,13 +287,17 @@ func TestCodeBlockWhoseLexerLoops(t *testing.T) {
 // TestDeepNestingShownAsSource renders bodies that nest deeper than
 // browsers build a tree for (fuzz input FuzzMarkdown/836fb4d5f87eaf55 nests
 // 600 quotes): the page shows the source as preformatted text rather than
-// markup that every reader would take apart differently. Nesting a page
-// really uses is rendered as written.
+// markup that every reader would take apart differently, and notes it at
+// the body's first line for the build's warnings. Nesting a page really
+// uses is rendered as written, with no note.
 func TestDeepNestingShownAsSource(t *testing.T) {
 	b := NewBuilder()
+	var notes []note
 	render := func(body string) string {
-		a := &Article{Path: "kb/deep.md", Title: "t", Slug: "deep", Language: "en", Status: StatusPublished, Visibility: Public, Body: body, Raw: []byte(body)}
-		return string(b.render(a, func(string) *Article { return nil }).HTML)
+		a := &Article{Path: "kb/deep.md", Title: "t", Slug: "deep", Language: "en", Status: StatusPublished, Visibility: Public, Body: body, BodyLine: 7, Raw: []byte(body)}
+		r := b.render(a, func(string) *Article { return nil })
+		notes = r.Notes
+		return string(r.HTML)
 	}
 	for name, body := range map[string]string{
 		"quotes":   strings.Repeat(">", 600) + " deep <b>\n",
@@ -298,10 +308,16 @@ func TestDeepNestingShownAsSource(t *testing.T) {
 		if !strings.HasPrefix(got, "<pre>") || !strings.Contains(got, "deep &lt;b&gt;") || strings.Contains(got, "<blockquote>") || strings.Contains(got, "<div>") || strings.Contains(got, "<li>") || strings.Contains(got, "<b>") {
 			t.Errorf("%s: %d-byte body rendered as %.200q, want its source in <pre>", name, len(body), got)
 		}
+		if len(notes) != 1 || notes[0].Line != 7 || !strings.Contains(notes[0].Msg, "more than 256 deep") {
+			t.Errorf("%s: notes %+v, want one at line 7 saying the body nests more than 256 deep", name, notes)
+		}
 	}
 	body := strings.Repeat(">", 40) + " quoted\n\n- a\n  - b\n    - c\n"
 	got := render(body)
 	if strings.Count(got, "<blockquote>") != 40 || strings.Count(got, "<ul>") != 3 || strings.HasPrefix(got, "<pre>") {
 		t.Errorf("40 quotes and 3 lists rendered as %.300q", got)
+	}
+	if len(notes) != 0 {
+		t.Errorf("40 quotes and 3 lists noted %+v", notes)
 	}
 }
