@@ -167,13 +167,12 @@ func (b *Builder) render(a *Article, byFile func(string) *Article) *rendered {
 	root := b.md.Parser().Parse(reader, parser.WithContext(ctx))
 	err := b.md.Renderer().Render(&out, src, root)
 	safe := b.policy.SanitizeBytes(out.Bytes())
-	deep := err == nil && tooDeep(safe)
-	if err != nil || deep {
+	if err != nil || tooDeep(safe) {
 		why := fmt.Sprintf("the body nests elements more than %d deep, which browsers do not show as written; it is published as its source, preformatted (flatten the quotes, lists or HTML)", maxNesting)
 		if err != nil {
 			why = fmt.Sprintf("the body could not be rendered (%v); it is published as its source, preformatted", err)
 		}
-		d.notes = append(d.notes, note{Line: a.BodyLine, Msg: why})
+		d.notes = []note{{Line: a.BodyLine, Msg: why}} // the whole body is source now
 		out.Reset()
 		out.WriteString("<pre>")
 		template.HTMLEscape(&out, src)

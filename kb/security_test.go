@@ -303,6 +303,9 @@ func TestDeepNestingShownAsSource(t *testing.T) {
 		"quotes":   strings.Repeat(">", 600) + " deep <b>\n",
 		"lists":    strings.Repeat("- ", 300) + "deep <b>\n",
 		"raw HTML": strings.Repeat("<div>", 300) + "deep <b>" + strings.Repeat("</div>", 300) + "\n",
+		// A looping code block in such a body is not noted apart: it
+		// is shown as source with the rest.
+		"quotes and a loop": strings.Repeat(">", 600) + " deep <b>\n\n```jungle\n*\n```\n",
 	} {
 		got := render(body)
 		if !strings.HasPrefix(got, "<pre>") || !strings.Contains(got, "deep &lt;b&gt;") || strings.Contains(got, "<blockquote>") || strings.Contains(got, "<div>") || strings.Contains(got, "<li>") || strings.Contains(got, "<b>") {
