@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -18,10 +19,10 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -72,14 +73,11 @@ type doc struct {
 // to the sanitiser.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM,
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
-				highlighting.WithGuessLanguage(false),
-			)),
+		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 999), util.Prioritized(codeGuard{}, 1000))),
-		goldmark.WithRendererOptions(html.WithUnsafe()),
+		goldmark.WithRendererOptions(html.WithUnsafe(),
+			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{}, 200))),
 	)
 }
 
@@ -202,7 +200,7 @@ func plainText(root ast.Node, src []byte) string {
 			}
 		case *ast.String:
 			b.Write(t.Value)
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *highlightedCode:
 			lines := n.Lines()
 			for i := 0; i < lines.Len(); i++ {
 				seg := lines.At(i)
@@ -248,18 +246,37 @@ func (c *spaceCollapser) Write(p []byte) {
 	}
 }
 
-// codeGuard shows a fenced code block as plain code when its language's
-// lexer does not finish on it. Some of chroma's lexers loop on certain
-// input, emitting empty tokens for ever (Jungle on a lone "*"), and the
-// highlighter merges tokens until the stream ends, so one such block in an
-// article, typed by an agent or published from a customer's mail, would hang
-// `ticket kb build`. Each block with a language is tokenised once first,
-// with a bound on the number of tokens, and a block that exceeds it is
-// noted for the build's warnings.
+// codeGuard chooses how each fenced code block is shown. A block whose
+// language chroma knows is replaced by a highlightedCode node carrying its
+// tokens, read here once; any other block stays as goldmark shows it, plain.
+//
+// It guards two costs that an article, typed by an agent or published from
+// a customer's mail, could otherwise make without bound. Some of chroma's
+// lexers loop on certain input, emitting empty tokens for ever (Jungle on a
+// lone "*"), so tokens are read with a bound and a block that exceeds it is
+// shown plain and noted for the build's warnings. And a name chroma does not
+// know by heart costs a scan of every lexer's file-name patterns, a few
+// milliseconds and more the longer the name (a 3,000-byte one took a
+// second), so names are looked up once each (lexerNamed), none longer than
+// maxLanguageName, and no more than maxLanguages different ones in an
+// article.
 type codeGuard struct{}
+
+const (
+	// maxLanguageName is the longest info word looked up as a language;
+	// chroma's names, aliases and file names are all shorter.
+	maxLanguageName = 40
+	// maxLanguages is how many different languages an article's code
+	// blocks may name; blocks naming more are shown plain, with a warning.
+	maxLanguages = 64
+)
 
 func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
+	d, _ := pc.Get(docKey).(*doc)
+	named := map[string]bool{}
+	warned := false
+	var found []*highlightedCode
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		block, ok := n.(*ast.FencedCodeBlock)
 		if !entering || !ok {
@@ -268,11 +285,21 @@ func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Con
 		if block.Info == nil {
 			return ast.WalkSkipChildren, nil
 		}
-		// Not block.Language: it keeps its answer, and the highlighter
-		// must see no language when Info is dropped below.
 		lang, _, _ := strings.Cut(string(block.Info.Segment.Value(src)), " ")
 		lang, _, _ = strings.Cut(lang, "{")
-		lexer := lexers.Get(lang)
+		if lang == "" || len(lang) > maxLanguageName {
+			return ast.WalkSkipChildren, nil
+		}
+		if !named[lang] && len(named) == maxLanguages {
+			if !warned && d != nil {
+				d.notes = append(d.notes, note{Line: d.lineAt(block.Info.Segment.Start),
+					Msg: fmt.Sprintf("the article's code blocks name more than %d languages; from this one on, blocks naming another are shown as plain code", maxLanguages)})
+			}
+			warned = true
+			return ast.WalkSkipChildren, nil
+		}
+		named[lang] = true
+		lexer := lexerNamed(lang)
 		if lexer == nil {
 			return ast.WalkSkipChildren, nil
 		}
@@ -282,33 +309,189 @@ func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Con
 			seg := lines.At(i)
 			code.Write(seg.Value(src))
 		}
-		if !lexerFinishes(lexer, code.String()) {
-			if d, _ := pc.Get(docKey).(*doc); d != nil {
+		tokens, err := tokenise(lexer, code.String())
+		if err != nil {
+			return ast.WalkSkipChildren, nil // shown plain, as chroma cannot read it
+		}
+		if tokens == nil {
+			if d != nil {
 				d.notes = append(d.notes, note{Line: d.lineAt(block.Info.Segment.Start),
 					Msg: fmt.Sprintf("the %s highlighter does not finish on this code block; it is shown as plain code", lexer.Config().Name)})
 			}
 			block.Info = nil
+			return ast.WalkSkipChildren, nil
 		}
+		h := &highlightedCode{block: block, tokens: tokens, options: codeOptions(block.Info.Segment.Value(src))}
+		h.SetLines(lines)
+		found = append(found, h)
 		return ast.WalkSkipChildren, nil
+	})
+	for _, h := range found {
+		parent := h.block.Parent()
+		parent.ReplaceChild(parent, h.block, h)
+	}
+}
+
+// lexersBy holds every language name looked up so far, with chroma's answer
+// (nil for none), so each name costs chroma's lookup once per process. It
+// stops growing at maxKnownNames; later names are looked up each time.
+var (
+	lexersMu sync.Mutex
+	lexersBy = map[string]chroma.Lexer{}
+)
+
+const maxKnownNames = 4096
+
+// chromaLexer is chroma's lookup; tests count its calls.
+var chromaLexer = lexers.Get
+
+// lexerNamed is chroma's lexer for a code block's language name, or nil.
+func lexerNamed(name string) chroma.Lexer {
+	lexersMu.Lock()
+	l, ok := lexersBy[name]
+	lexersMu.Unlock()
+	if ok {
+		return l
+	}
+	l = chromaLexer(name)
+	lexersMu.Lock()
+	if len(lexersBy) < maxKnownNames {
+		lexersBy[name] = l
+	}
+	lexersMu.Unlock()
+	return l
+}
+
+// tokenise reads code's tokens with lexer, merging runs of one type as the
+// highlighter shows them. It returns nil tokens if the lexer does not
+// finish in a bounded number of tokens: a lexer that makes progress emits
+// at most one token a byte and a few empty ones; a lexer stuck in a loop
+// emits empty tokens without end.
+func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
+	it, err := lexer.Tokenise(nil, code)
+	if err != nil {
+		return nil, err
+	}
+	tokens := []chroma.Token{}
+	limit := 2*len(code) + 1024
+	for n := 0; n <= limit; n++ {
+		t := it()
+		if t == chroma.EOF {
+			return tokens, nil
+		}
+		if t.Value == "" {
+			continue
+		}
+		if last := len(tokens) - 1; last >= 0 && tokens[last].Type == t.Type && len(tokens[last].Value) < 8192 {
+			tokens[last].Value += t.Value
+		} else {
+			tokens = append(tokens, t)
+		}
+	}
+	return nil, nil
+}
+
+// highlightedCode is a fenced code block in a language chroma knows, with
+// its tokens; codeRenderer writes it as highlighted HTML with CSS classes.
+type highlightedCode struct {
+	ast.BaseBlock
+	block   *ast.FencedCodeBlock
+	tokens  []chroma.Token
+	options []chromahtml.Option
+}
+
+var kindHighlightedCode = ast.NewNodeKind("HighlightedCode")
+
+func (n *highlightedCode) Kind() ast.NodeKind { return kindHighlightedCode }
+func (n *highlightedCode) IsRaw() bool        { return true }
+func (n *highlightedCode) Dump(src []byte, level int) {
+	ast.DumpHelper(n, src, level, nil, nil)
+}
+
+type codeRenderer struct{}
+
+func (codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindHighlightedCode, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			h := n.(*highlightedCode)
+			f := codeFormatter()
+			if h.options != nil {
+				f = chromahtml.New(append([]chromahtml.Option{chromahtml.WithClasses(true)}, h.options...)...)
+			}
+			err := f.Format(w, codeStyle(), chroma.Literator(h.tokens...))
+			return ast.WalkSkipChildren, err
+		}
+		return ast.WalkContinue, nil
 	})
 }
 
-// lexerFinishes reports whether lexer tokenises code in a bounded number of
-// tokens. A lexer that makes progress emits at most one token a byte and a
-// few empty ones; a lexer stuck in a loop emits empty tokens without end.
-func lexerFinishes(lexer chroma.Lexer, code string) bool {
-	it, err := lexer.Tokenise(nil, code)
-	if err != nil {
-		return true // the highlighter shows the block as plain code itself
+// maxMarkedLines is how many entries of hl_lines a block's attributes may
+// give; the highlighter checks each line against every one.
+const maxMarkedLines = 100
+
+// codeOptions reads the attributes in braces after a code block's language,
+// as in "```go {hl_lines=[2, \"4-5\"] linenos=true linenostart=10}": lines to
+// mark (counted from linenostart), line numbers, and where they start.
+func codeOptions(info []byte) []chromahtml.Option {
+	i := bytes.IndexByte(info, '{')
+	if i < 0 {
+		return nil
 	}
-	limit := 2*len(code) + 1024
-	for n := 0; n <= limit; n++ {
-		if it() == chroma.EOF {
-			return true
+	attrs, ok := parser.ParseAttributes(text.NewReader(info[i:]))
+	if !ok {
+		return nil
+	}
+	var opts []chromahtml.Option
+	base := 1
+	if v, ok := attrs.Find([]byte("linenostart")); ok {
+		if f, ok := v.(float64); ok && f >= 0 && f <= 1e9 {
+			base = int(f)
+			opts = append(opts, chromahtml.BaseLineNumber(base))
 		}
 	}
-	return false
+	if v, ok := attrs.Find([]byte("linenos")); ok {
+		switch v := v.(type) {
+		case bool:
+			opts = append(opts, chromahtml.WithLineNumbers(v))
+		case []byte:
+			opts = append(opts, chromahtml.WithLineNumbers(true), chromahtml.LineNumbersInTable(string(v) == "table"))
+		}
+	}
+	if v, ok := attrs.Find([]byte("hl_lines")); ok {
+		list, _ := v.([]any)
+		var marked [][2]int
+		for _, e := range list {
+			if len(marked) == maxMarkedLines {
+				break
+			}
+			switch e := e.(type) {
+			case float64:
+				if e >= 1 && e <= 1e9 {
+					marked = append(marked, [2]int{int(e) + base - 1, int(e) + base - 1})
+				}
+			case []byte:
+				from, to, _ := strings.Cut(string(e), "-")
+				lo, err1 := strconv.Atoi(from)
+				hi, err2 := strconv.Atoi(to)
+				if to == "" {
+					hi, err2 = lo, nil
+				}
+				if err1 == nil && err2 == nil && lo >= 1 && hi >= lo && hi <= 1e9 {
+					marked = append(marked, [2]int{lo + base - 1, hi + base - 1})
+				}
+			}
+		}
+		if marked != nil {
+			opts = append(opts, chromahtml.HighlightLines(marked))
+		}
+	}
+	return opts
 }
+
+var (
+	codeFormatter = sync.OnceValue(func() *chromahtml.Formatter { return chromahtml.New(chromahtml.WithClasses(true)) })
+	codeStyle     = sync.OnceValue(func() *chroma.Style { return styles.Get("github") })
+)
 
 // linkRewriter points relative links at the built site: SLUG.md and
 // SLUG.LANG.md become the article pages, other files below kb/ become

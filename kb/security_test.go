@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/ticketdesk/ticket/ticket"
 	"golang.org/x/net/html"
@@ -259,10 +260,10 @@ func TestArticleAliasBomb(t *testing.T) {
 // code, with a warning naming the file and the line of its fence; other
 // blocks are still highlighted.
 func TestCodeBlockWhoseLexerLoops(t *testing.T) {
-	if lexerFinishes(lexers.Get("jungle"), "*\n") {
+	if tokens, err := tokenise(lexers.Get("jungle"), "*\n"); err != nil || tokens != nil {
 		t.Fatal("the Jungle lexer finished on \"*\": pick another input that loops, or this test proves nothing")
 	}
-	if !lexerFinishes(lexers.Get("go"), "package main\n\nfunc main() {}\n") {
+	if tokens, err := tokenise(lexers.Get("go"), "package main\n\nfunc main() {}\n"); err != nil || len(tokens) == 0 {
 		t.Fatal("the Go lexer was stopped on ordinary code")
 	}
 	body := "Before.\n\n```jungle\n*\n```\n\n```go\npackage main\n```\n\nAfter.\n"
@@ -281,6 +282,68 @@ func TestCodeBlockWhoseLexerLoops(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("page lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// TestCodeBlockLanguageLookups bounds what a code block's language name
+// costs. chroma looks a name it does not know by heart up in every lexer's
+// file-name patterns, a few milliseconds a name and more the longer it is:
+// fuzz input FuzzMarkdown/971b12f676a55495, a 3,000-byte name, took a
+// second, and an article of many blocks would take minutes. Each name is
+// looked up once, none longer than maxLanguageName, no more than
+// maxLanguages different ones an article (with one warning), and the
+// renderer uses what was found rather than looking again.
+func TestCodeBlockLanguageLookups(t *testing.T) {
+	var asked []string
+	chromaLexer = func(name string) chroma.Lexer {
+		asked = append(asked, name)
+		return lexers.Get(name)
+	}
+	t.Cleanup(func() { chromaLexer = lexers.Get })
+	b := NewBuilder()
+	render := func(body string) *rendered {
+		a := &Article{Path: "kb/langs.md", Title: "t", Slug: "langs", Language: "en", Status: StatusPublished, Visibility: Public, Body: body, BodyLine: 5, Raw: []byte(body)}
+		return b.render(a, func(string) *Article { return nil })
+	}
+
+	long := "~~~ " + strings.Repeat("~", 3000) + "\ncode\n~~~\n"
+	if r := render(long); len(asked) != 0 || len(r.Notes) != 0 || !strings.Contains(string(r.HTML), "<pre><code") {
+		t.Errorf("a 3,000-byte name: looked up %d times, notes %v, page %.80s", len(asked), r.Notes, r.HTML)
+	}
+
+	var body strings.Builder
+	for i := 0; i < 500; i++ {
+		body.WriteString("```TestCodeBlockLanguageLookups.yml\na: 1\n```\n\n")
+	}
+	render(body.String())
+	if len(asked) != 1 {
+		t.Errorf("500 blocks naming one language: %d lookups, want 1", len(asked))
+	}
+
+	asked = nil
+	body.Reset()
+	for i := 0; i < 3*maxLanguages; i++ {
+		fmt.Fprintf(&body, "```lookups%03d\nx\n```\n\n", i)
+	}
+	body.WriteString("```go\npackage main\n```\n")
+	r := render(body.String())
+	if len(asked) != maxLanguages {
+		t.Errorf("%d different names: %d lookups, want %d", 3*maxLanguages, len(asked), maxLanguages)
+	}
+	want := fmt.Sprintf("the article's code blocks name more than %d languages; from this one on, blocks naming another are shown as plain code", maxLanguages)
+	if len(r.Notes) != 1 || r.Notes[0].Msg != want || r.Notes[0].Line != 5+4*maxLanguages {
+		t.Errorf("notes %v, want one at line %d: %q", r.Notes, 5+4*maxLanguages, want)
+	}
+	if strings.Contains(string(r.HTML), `class="chroma"`) {
+		t.Error("a block past the limit was highlighted")
+	}
+
+	// Names it knows, by name, alias or file extension, are highlighted
+	// as before, with the attributes after the name.
+	r = render("```Go\nvar x = 1\n```\n\n```yml {hl_lines=[2] linenos=true}\na: 1\nb: 2\n```\n")
+	page := string(r.HTML)
+	if n := strings.Count(page, `<pre class="chroma">`); n != 2 || !strings.Contains(page, `<span class="line hl">`) || !strings.Contains(page, `class="ln"`) {
+		t.Errorf("known names not highlighted as written (%d blocks):\n%s", n, page)
 	}
 }
 
