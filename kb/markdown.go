@@ -112,8 +112,8 @@ func newPolicy() *bluemonday.Policy {
 // chromaCSS is the style sheet for highlighted code, light and dark.
 func chromaCSS() []byte {
 	var b bytes.Buffer
-	f := chromahtml.New(chromahtml.WithClasses(true))
-	f.WriteCSS(&b, styles.Get("github"))
+	f := codeFormatter()
+	f.WriteCSS(&b, codeStyle())
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
 	f.WriteCSS(&b, styles.Get("monokai"))
 	b.WriteString("}\n")
@@ -285,6 +285,8 @@ func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Con
 		if block.Info == nil {
 			return ast.WalkSkipChildren, nil
 		}
+		// Not block.Language: it keeps its answer, and goldmark must see
+		// no language when Info is dropped below.
 		lang, _, _ := strings.Cut(string(block.Info.Segment.Value(src)), " ")
 		lang, _, _ = strings.Cut(lang, "{")
 		if lang == "" || len(lang) > maxLanguageName {
@@ -416,7 +418,7 @@ func (codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			h := n.(*highlightedCode)
 			f := codeFormatter()
 			if h.options != nil {
-				f = chromahtml.New(append([]chromahtml.Option{chromahtml.WithClasses(true)}, h.options...)...)
+				f = newCodeFormatter(h.options...)
 			}
 			err := f.Format(w, codeStyle(), chroma.Literator(h.tokens...))
 			return ast.WalkSkipChildren, err
@@ -488,9 +490,15 @@ func codeOptions(info []byte) []chromahtml.Option {
 	return opts
 }
 
+// newCodeFormatter is the site's HTML formatter for code: CSS classes, the
+// ones chroma.css styles, and a block's own options.
+func newCodeFormatter(opts ...chromahtml.Option) *chromahtml.Formatter {
+	return chromahtml.New(append([]chromahtml.Option{chromahtml.WithClasses(true)}, opts...)...)
+}
+
 var (
-	codeFormatter = sync.OnceValue(func() *chromahtml.Formatter { return chromahtml.New(chromahtml.WithClasses(true)) })
-	codeStyle     = sync.OnceValue(func() *chroma.Style { return styles.Get("github") })
+	codeFormatter = sync.OnceValue(func() *chromahtml.Formatter { return newCodeFormatter() })
+	codeStyle     = sync.OnceValue(func() *chroma.Style { return styles.Get("github") }) // chroma.css's light style
 )
 
 // linkRewriter points relative links at the built site: SLUG.md and
