@@ -5,9 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/ticketdesk/ticket/desk"
 	"github.com/ticketdesk/ticket/internal/kbgen"
 )
@@ -126,4 +129,31 @@ func BenchmarkServeRebuild(b *testing.B) {
 			b.Fatalf("rendered %d articles after one changed", res.Rendered)
 		}
 	}
+}
+
+// BenchmarkTokenise reads a 1 MB code block of one-character tokens (JSON
+// on "@", each an error token), the worst case for merging runs of one
+// type; the lexer alone is BenchmarkTokenise/lexer.
+func BenchmarkTokenise(b *testing.B) {
+	code := strings.Repeat("@", 1<<20)
+	lexer := lexers.Get("json")
+	b.Run("merged", func(b *testing.B) {
+		b.SetBytes(int64(len(code)))
+		for i := 0; i < b.N; i++ {
+			if tokens, err := tokenise(lexer, code); err != nil || tokens == nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("lexer", func(b *testing.B) {
+		b.SetBytes(int64(len(code)))
+		for i := 0; i < b.N; i++ {
+			it, err := lexer.Tokenise(nil, code)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for t := it(); t != chroma.EOF; t = it() {
+			}
+		}
+	})
 }

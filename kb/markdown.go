@@ -364,34 +364,48 @@ func lexerNamed(name string) chroma.Lexer {
 	return l
 }
 
-// tokenise reads code's tokens with lexer, merging runs of one type as the
-// highlighter shows them. It returns nil tokens if the lexer does not
-// finish in a bounded number of tokens: a lexer that makes progress emits
-// at most one token a byte and a few empty ones; a lexer stuck in a loop
-// emits empty tokens without end.
+// tokenise reads code's tokens with lexer, merging runs of one type into
+// tokens of up to maxMergedToken bytes, as the highlighter shows them. It
+// returns nil tokens if the lexer does not finish in a bounded number of
+// tokens: a lexer that makes progress emits at most one token a byte and a
+// few empty ones; a lexer stuck in a loop emits empty tokens without end.
+// The merging is chroma.Coalesce's, done here because Coalesce skips empty
+// tokens inside one call, which never returns on such a lexer; a run is
+// gathered in one buffer, where Coalesce appends to a string and copies it
+// for every token (a second a megabyte of one-character tokens).
 func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
 	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return nil, err
 	}
 	tokens := []chroma.Token{}
+	var run []byte
+	var runType chroma.TokenType
 	limit := 2*len(code) + 1024
 	for n := 0; n <= limit; n++ {
 		t := it()
 		if t == chroma.EOF {
+			if len(run) > 0 {
+				tokens = append(tokens, chroma.Token{Type: runType, Value: string(run)})
+			}
 			return tokens, nil
 		}
 		if t.Value == "" {
 			continue
 		}
-		if last := len(tokens) - 1; last >= 0 && tokens[last].Type == t.Type && len(tokens[last].Value) < 8192 {
-			tokens[last].Value += t.Value
-		} else {
-			tokens = append(tokens, t)
+		if len(run) > 0 && (t.Type != runType || len(run) >= maxMergedToken) {
+			tokens = append(tokens, chroma.Token{Type: runType, Value: string(run)})
+			run = run[:0]
 		}
+		runType = t.Type
+		run = append(run, t.Value...)
 	}
 	return nil, nil
 }
+
+// maxMergedToken is the length past which a run of one type goes on in a
+// new token, as in chroma.Coalesce.
+const maxMergedToken = 8192
 
 // highlightedCode is a fenced code block in a language chroma knows, with
 // its tokens; codeRenderer writes it as highlighted HTML with CSS classes.

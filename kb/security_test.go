@@ -285,6 +285,43 @@ func TestCodeBlockWhoseLexerLoops(t *testing.T) {
 	}
 }
 
+// TestTokeniseMergesAsCoalesce checks that tokenise, which merges tokens
+// itself so that it can stop a lexer that loops, gives exactly the tokens
+// chroma.Coalesce gives for lexers that finish: runs of one type merged,
+// empty tokens dropped, a run going on in a new token past maxMergedToken
+// bytes.
+func TestTokeniseMergesAsCoalesce(t *testing.T) {
+	codes := []string{
+		"",
+		"package main\n\nfunc main() { fmt.Println(\"hi\") }\n",
+		strings.Repeat("@", 3*maxMergedToken+5), // one-character error tokens, past the cap
+		strings.Repeat("@ x 1\n", 4000),
+		"a: 1\nb: [x, \"y\"] # c\n\n\n",
+	}
+	for _, lang := range []string{"go", "json", "bash", "html", "text"} {
+		lexer := lexers.Get(lang)
+		for i, code := range codes {
+			got, err := tokenise(lexer, code)
+			if err != nil || got == nil {
+				t.Fatalf("%s, code %d: tokens %v, err %v", lang, i, got, err)
+			}
+			it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := it.Tokens()
+			if len(got) != len(want) {
+				t.Fatalf("%s, code %d: %d tokens, chroma.Coalesce gives %d", lang, i, len(got), len(want))
+			}
+			for j := range want {
+				if got[j] != want[j] {
+					t.Fatalf("%s, code %d, token %d: %v, chroma.Coalesce gives %v", lang, i, j, got[j], want[j])
+				}
+			}
+		}
+	}
+}
+
 // TestCodeBlockLanguageLookups bounds what a code block's language name
 // costs. chroma looks a name it does not know by heart up in every lexer's
 // file-name patterns, a few milliseconds a name and more the longer it is:
