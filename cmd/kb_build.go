@@ -42,8 +42,9 @@ login). --check-links fails on links to missing articles or files.
 A page that cannot show an article as written is still built, with a
 warning naming the file and line: a code block whose highlighter does not
 finish on it is shown without colours, as are blocks naming more than 64
-different languages in one article, and a body nested more than 256
-elements deep is shown as its source.`,
+different languages in one article and blocks after an article's code has
+taken 5s to highlight, and a body nested more than 256 elements deep is
+shown as its source.`,
 		Example: `  ticket kb build -o public --base-url https://help.example.com/ --check-links
   ticket kb build --ref origin/main -o public     # in CI, from a branch
   ticket kb build --internal -o internal-site`,

@@ -140,7 +140,7 @@ func BenchmarkTokenise(b *testing.B) {
 	b.Run("merged", func(b *testing.B) {
 		b.SetBytes(int64(len(code)))
 		for i := 0; i < b.N; i++ {
-			if tokens, err := tokenise(lexer, code); err != nil || tokens == nil {
+			if tokens, err := tokenise(lexer, code, time.Time{}); err != nil || tokens == nil {
 				b.Fatal(err)
 			}
 		}

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -259,8 +261,19 @@ func (c *spaceCollapser) Write(p []byte) {
 // milliseconds and more the longer the name (a 3,000-byte one took a
 // second), so names are looked up once each (lexerNamed), none longer than
 // maxLanguageName, and no more than maxLanguages different ones in an
-// article.
+// article. And some lexers take time that grows with the square of a line's
+// length (YAML: 7 s for one 12,000-byte line of "@"), so an article's blocks
+// share highlightBudget of time, past which they are shown plain, with a
+// warning.
 type codeGuard struct{}
+
+// highlightBudget is how long the highlighter may spend on one article's
+// code blocks. A megabyte of ordinary Go takes about 1.3 s.
+var highlightBudget = 5 * time.Second
+
+// errHighlightTime is tokenise's answer when the article's highlightBudget
+// runs out.
+var errHighlightTime = errors.New("out of time for highlighting")
 
 const (
 	// maxLanguageName is the longest info word looked up as a language;
@@ -276,6 +289,7 @@ func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Con
 	d, _ := pc.Get(docKey).(*doc)
 	named := map[string]bool{}
 	warned := false
+	stop, outOfTime := time.Now().Add(highlightBudget), false
 	var found []*highlightedCode
 	_ = ast.Walk(node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		block, ok := n.(*ast.FencedCodeBlock)
@@ -302,7 +316,7 @@ func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Con
 		}
 		named[lang] = true
 		lexer := lexerNamed(lang)
-		if lexer == nil {
+		if lexer == nil || outOfTime {
 			return ast.WalkSkipChildren, nil
 		}
 		var code strings.Builder
@@ -311,7 +325,16 @@ func (codeGuard) Transform(node *ast.Document, reader text.Reader, pc parser.Con
 			seg := lines.At(i)
 			code.Write(seg.Value(src))
 		}
-		tokens, err := tokenise(lexer, code.String())
+		tokens, err := tokenise(lexer, code.String(), stop)
+		if errors.Is(err, errHighlightTime) {
+			if d != nil {
+				d.notes = append(d.notes, note{Line: d.lineAt(block.Info.Segment.Start),
+					Msg: fmt.Sprintf("highlighting the article's code took more than %s (the %s highlighter is slow on this block); from this one on, its code blocks are shown as plain code", highlightBudget, lexer.Config().Name)})
+			}
+			outOfTime = true
+			block.Info = nil
+			return ast.WalkSkipChildren, nil
+		}
 		if err != nil {
 			return ast.WalkSkipChildren, nil // shown plain, as chroma cannot read it
 		}
@@ -369,11 +392,14 @@ func lexerNamed(name string) chroma.Lexer {
 // returns nil tokens if the lexer does not finish in a bounded number of
 // tokens: a lexer that makes progress emits at most one token a byte and a
 // few empty ones; a lexer stuck in a loop emits empty tokens without end.
+// It returns errHighlightTime once the clock passes stop (unless stop is
+// zero); one token costs chroma at most one regular-expression match,
+// which it stops at 250 ms.
 // The merging is chroma.Coalesce's, done here because Coalesce skips empty
 // tokens inside one call, which never returns on such a lexer; a run is
 // gathered in one buffer, where Coalesce appends to a string and copies it
 // for every token (a second a megabyte of one-character tokens).
-func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
+func tokenise(lexer chroma.Lexer, code string, stop time.Time) ([]chroma.Token, error) {
 	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return nil, err
@@ -383,6 +409,9 @@ func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
 	var runType chroma.TokenType
 	limit := 2*len(code) + 1024
 	for n := 0; n <= limit; n++ {
+		if n%16 == 0 && !stop.IsZero() && time.Now().After(stop) {
+			return nil, errHighlightTime
+		}
 		t := it()
 		if t == chroma.EOF {
 			if len(run) > 0 {

@@ -260,10 +260,10 @@ func TestArticleAliasBomb(t *testing.T) {
 // code, with a warning naming the file and the line of its fence; other
 // blocks are still highlighted.
 func TestCodeBlockWhoseLexerLoops(t *testing.T) {
-	if tokens, err := tokenise(lexers.Get("jungle"), "*\n"); err != nil || tokens != nil {
+	if tokens, err := tokenise(lexers.Get("jungle"), "*\n", time.Time{}); err != nil || tokens != nil {
 		t.Fatal("the Jungle lexer finished on \"*\": pick another input that loops, or this test proves nothing")
 	}
-	if tokens, err := tokenise(lexers.Get("go"), "package main\n\nfunc main() {}\n"); err != nil || len(tokens) == 0 {
+	if tokens, err := tokenise(lexers.Get("go"), "package main\n\nfunc main() {}\n", time.Time{}); err != nil || len(tokens) == 0 {
 		t.Fatal("the Go lexer was stopped on ordinary code")
 	}
 	body := "Before.\n\n```jungle\n*\n```\n\n```go\npackage main\n```\n\nAfter.\n"
@@ -285,6 +285,47 @@ func TestCodeBlockWhoseLexerLoops(t *testing.T) {
 	}
 }
 
+// TestCodeBlockHighlightBudget bounds the time an article's code costs the
+// highlighter. chroma's YAML lexer takes time that grows with the square of
+// a line's length (a 12,000-byte line of "@" takes seconds, a 100,000-byte
+// one minutes); the block that runs past highlightBudget and the blocks
+// after it are shown as plain code, with one warning at the block's fence,
+// and the blocks before it keep their colours.
+func TestCodeBlockHighlightBudget(t *testing.T) {
+	old := highlightBudget
+	t.Cleanup(func() { highlightBudget = old })
+	highlightBudget = time.Second
+	slow := strings.Repeat("@", 100000)
+	body := "```go\npackage main\n```\n\n```yaml\n" + slow + "\n```\n\n```go\nvar after = 1\n```\n\nAfter.\n"
+	a := article("slow", "en", "Slow", body)
+	dir, res := buildSite(t, Options{}, a)
+	want := fmt.Sprintf("kb/slow.md:%d: highlighting the article's code took more than 1s (the YAML highlighter is slow on this block); from this one on, its code blocks are shown as plain code", a.BodyLine+4)
+	if len(res.Warnings) != 1 || res.Warnings[0] != want {
+		t.Errorf("warnings %q, want [%q]", res.Warnings, want)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "en", "slow.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(page)
+	if n := strings.Count(s, `class="chroma"`); n != 1 {
+		t.Errorf("%d highlighted blocks, want 1 (the one before the slow block)", n)
+	}
+	for _, want := range []string{"<pre><code>" + slow + "\n</code></pre>", "var after = 1", "After."} {
+		if !strings.Contains(s, want) {
+			t.Errorf("page lacks %.80q", want)
+		}
+	}
+
+	// With the budget spent before the first block, no block is highlighted
+	// and the warning names the first.
+	highlightBudget = -time.Second
+	r := NewBuilder().render(&Article{Path: "kb/spent.md", Title: "t", Slug: "spent", Language: "en", Status: StatusPublished, Visibility: Public, Body: body, BodyLine: 5, Raw: []byte(body)}, func(string) *Article { return nil })
+	if len(r.Notes) != 1 || r.Notes[0].Line != 5 || strings.Contains(string(r.HTML), `class="chroma"`) {
+		t.Errorf("budget spent: notes %v, highlighted %v", r.Notes, strings.Contains(string(r.HTML), `class="chroma"`))
+	}
+}
+
 // TestTokeniseMergesAsCoalesce checks that tokenise, which merges tokens
 // itself so that it can stop a lexer that loops, gives exactly the tokens
 // chroma.Coalesce gives for lexers that finish: runs of one type merged,
@@ -301,7 +342,7 @@ func TestTokeniseMergesAsCoalesce(t *testing.T) {
 	for _, lang := range []string{"go", "json", "bash", "html", "text"} {
 		lexer := lexers.Get(lang)
 		for i, code := range codes {
-			got, err := tokenise(lexer, code)
+			got, err := tokenise(lexer, code, time.Time{})
 			if err != nil || got == nil {
 				t.Fatalf("%s, code %d: tokens %v, err %v", lang, i, got, err)
 			}
